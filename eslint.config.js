@@ -1,0 +1,33 @@
+// ESLint flat config: @eslint/js + typescript-eslint recommended (syntactic
+// only, no type information: fast). `npm run lint` lints src, test and bench.
+import js from "@eslint/js";
+import { defineConfig, globalIgnores } from "eslint/config";
+import globals from "globals";
+import tseslint from "typescript-eslint";
+
+export default defineConfig([
+  globalIgnores([
+    "**/node_modules/",
+    ".wrangler/",
+    "coverage/",
+    "test-results/",
+    "migrations/",
+    "worker-configuration.d.ts",
+  ]),
+  js.configs.recommended,
+  tseslint.configs.recommended,
+  {
+    rules: {
+      "@typescript-eslint/no-explicit-any": "error",
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrorsIgnorePattern: "^_" },
+      ],
+    },
+  },
+  {
+    // Node-side scripts: benchmarks, end-to-end setup, tool configs.
+    files: ["bench/**", "scripts/**", "test/e2e/**", "*.config.{js,ts,mjs}"],
+    languageOptions: { globals: globals.node },
+  },
+]);

@@ -1,0 +1,36 @@
+/** Builds the app: settings, headers, service state, identity, then every route. */
+import { Hono } from "hono";
+import { identityMiddleware } from "./auth/identity";
+import { settingsOf } from "./config";
+import type { AppEnv } from "./context";
+import { checkAccept } from "./http/body";
+import { responseHeaders } from "./http/cors";
+import { onError } from "./http/error-handler";
+import { notFound } from "./http/not-found";
+import { serviceState } from "./http/service-state";
+import { registerResources } from "./routes/resources";
+import { registerUtility, type Capabilities } from "./routes/utility";
+import { D1Storage } from "./storage/d1";
+
+export function buildApp(): Hono<AppEnv> {
+  const app = new Hono<AppEnv>({ strict: true });
+  const capabilities: Capabilities = {};
+
+  app.onError(onError);
+  app.notFound(notFound);
+  app.use(async function settings(c, next) {
+    c.set("settings", settingsOf(c.env));
+    await next();
+  });
+  app.use(responseHeaders());
+  app.use(serviceState());
+  app.use(async function accept(c, next) {
+    if (c.req.method !== "OPTIONS") checkAccept(c.req.header("Accept"));
+    await next();
+  });
+  app.use(identityMiddleware((db) => new D1Storage(db)));
+
+  registerUtility(app, () => capabilities);
+  registerResources(app);
+  return app;
+}

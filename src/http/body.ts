@@ -1,0 +1,146 @@
+/**
+ * Request bodies (contract §2.1): content negotiation, size, JSON parsing that refuses
+ * numbers JavaScript cannot hold exactly, and the `{data, permissions}` envelope.
+ */
+import { ERRNO, KintoError, invalidParameter, invalidParameters } from "../errors";
+import type { JsonObject, JsonValue, Permissions } from "../wire";
+
+/** D1 stores a row of at most 2,000,000 bytes; a body beyond this cannot be stored. */
+export const MAX_BODY_BYTES = 2_000_000;
+
+export const JSON_TYPES = ["application/json"] as const;
+export const PATCH_TYPES = ["application/json", "application/merge-patch+json", "application/json-patch+json"] as const;
+
+/** The media type without parameters, lower-cased; null when absent. */
+export function mediaType(contentType: string | null | undefined): string | null {
+  if (!contentType) return null;
+  const type = contentType.split(";")[0]?.trim().toLowerCase();
+  return type ? type : null;
+}
+
+/** 415 unless the Content-Type is absent or one of `accepted`. */
+export function checkContentType(contentType: string | null | undefined, accepted: readonly string[]): string {
+  const type = mediaType(contentType);
+  if (type === null) return "application/json";
+  if (accepted.includes(type)) return type;
+  const list = accepted.map((t) => `'${t}'`).join(", ");
+  throw invalidParameters(
+    [{ location: "header", name: "Content-Type", description: `Content-Type header should be one of [${list}]` }],
+    415,
+  );
+}
+
+/** 406 unless `application/json` is acceptable. */
+export function checkAccept(accept: string | null | undefined): void {
+  if (!accept) return;
+  const acceptable = accept.split(",").some((entry) => {
+    const [range = "", ...params] = entry.split(";").map((part) => part.trim().toLowerCase());
+    const q = params.find((p) => p.startsWith("q="));
+    if (q !== undefined && Number(q.slice(2)) === 0) return false;
+    return range === "*/*" || range === "application/*" || range === "application/json" || range === "";
+  });
+  if (!acceptable) {
+    throw invalidParameters(
+      [{ location: "header", name: "Accept", description: "Accept header should be one of ['application/json']" }],
+      406,
+    );
+  }
+}
+
+export function tooLarge(): KintoError {
+  return new KintoError({
+    status: 413,
+    errno: ERRNO.REQUEST_TOO_LARGE,
+    message: `Request body is too large (at most ${MAX_BODY_BYTES} bytes).`,
+  });
+}
+
+interface ReviverContext {
+  source?: string;
+}
+
+/**
+ * JSON.parse that rejects what would not round-trip: integers beyond 2^53 and
+ * out-of-range numbers (e.g. `1e400`). 400 `Invalid JSON: …` on any failure.
+ */
+export function parseJson(text: string): JsonValue {
+  try {
+    return JSON.parse(text, function (this: unknown, _key: string, value: unknown, context?: ReviverContext) {
+      if (typeof value === "number") {
+        if (!Number.isFinite(value)) throw new SyntaxError(`number out of range: ${context?.source ?? value}`);
+        if (Number.isInteger(value) && !Number.isSafeInteger(value) && context?.source && /^-?\d+$/.test(context.source)) {
+          throw new SyntaxError(`integer ${context.source} cannot be stored exactly (beyond 2^53)`);
+        }
+      }
+      return value;
+    }) as JsonValue;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw invalidParameter("body", null, `Invalid JSON: ${reason}`);
+  }
+}
+
+/** Reads the body as text within the size limit. */
+export async function readBodyText(request: Request, limit = MAX_BODY_BYTES): Promise<string> {
+  const declared = Number(request.headers.get("Content-Length") ?? "0");
+  if (declared > limit) throw tooLarge();
+  const text = await request.text();
+  if (new TextEncoder().encode(text).length > limit) throw tooLarge();
+  return text;
+}
+
+export function isJsonObject(value: unknown): value is JsonObject {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** A parsed `{data?, permissions?}` body. */
+export interface Envelope {
+  data?: JsonObject;
+  permissions?: Permissions;
+}
+
+/** Parses a JSON body (empty = `{}`) into an object or (for JSON-Patch) an array. */
+export function parseBody(text: string): JsonObject | JsonValue[] {
+  if (text.trim() === "") return {};
+  const value = parseJson(text);
+  if (isJsonObject(value) || Array.isArray(value)) return value;
+  throw invalidParameter("body", null, "Should be a JSON object or an array");
+}
+
+/** Validates the envelope shape; permission names are checked against `allowed`. */
+export function parseEnvelope(body: JsonObject | JsonValue[], allowed: readonly string[]): Envelope {
+  if (Array.isArray(body)) throw invalidParameter("body", null, "Should be a JSON object");
+  const unknown = Object.keys(body).filter((key) => key !== "data" && key !== "permissions");
+  if (unknown.length > 0) {
+    throw invalidParameter("body", null, `Unrecognized keys in mapping: ${unknown.map((k) => `'${k}'`).join(", ")}`);
+  }
+  const envelope: Envelope = {};
+  if ("data" in body) {
+    if (!isJsonObject(body.data)) throw invalidParameter("body", "data", `${JSON.stringify(body.data)} is not a mapping type`);
+    envelope.data = body.data;
+  }
+  if ("permissions" in body) envelope.permissions = parsePermissions(body.permissions, allowed, false);
+  return envelope;
+}
+
+/**
+ * `{name: [principal, …]}` with known names only. With `allowNull`, a null list
+ * (PATCH: "leave this permission alone") is dropped instead of rejected.
+ */
+export function parsePermissions(value: JsonValue | undefined, allowed: readonly string[], allowNull: boolean): Permissions {
+  if (!isJsonObject(value)) {
+    throw invalidParameter("body", "permissions", `${JSON.stringify(value)} is not a mapping type`);
+  }
+  const permissions: Permissions = {};
+  for (const [name, principals] of Object.entries(value)) {
+    if (!allowed.includes(name)) {
+      throw invalidParameter("body", `permissions.${name}`, `'${name}' is not one of ${allowed.join(", ")}`);
+    }
+    if (principals === null && allowNull) continue;
+    if (!Array.isArray(principals) || !principals.every((p) => typeof p === "string")) {
+      throw invalidParameter("body", `permissions.${name}`, `${JSON.stringify(principals)} is not a list of strings`);
+    }
+    permissions[name] = [...new Set(principals.map((p) => p.trim()))];
+  }
+  return permissions;
+}

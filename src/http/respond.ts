@@ -1,0 +1,27 @@
+/** JSON responses: one place that sets the body, status and headers; HEAD drops the body. */
+import type { AppContext } from "../context";
+
+export function json(c: AppContext, status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  const response = new Response(c.req.method === "HEAD" ? null : JSON.stringify(body), {
+    status,
+    headers: { "Content-Type": "application/json", ...headers },
+  });
+  return response;
+}
+
+export function empty(status: number, headers: Record<string, string> = {}): Response {
+  return new Response(null, { status, headers });
+}
+
+/** The absolute URL of the API root with a trailing slash, honouring `http_scheme` / `http_host`. */
+export function apiRoot(c: AppContext): string {
+  return `${origin(c)}/v1/`;
+}
+
+export function origin(c: AppContext): string {
+  const url = new URL(c.req.url);
+  const settings = c.get("settings");
+  const scheme = settings.httpScheme ?? url.protocol.replace(/:$/, "");
+  const host = settings.httpHost ?? url.host;
+  return `${scheme}://${host}`;
+}

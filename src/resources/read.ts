@@ -1,0 +1,136 @@
+/** GET and HEAD on plural and object endpoints (contract §3.1.1, §3.1.4). */
+import type { AppContext } from "../context";
+import { KintoError, forbidden, invalidParameter, missingResource, objectNotFound, unauthorized } from "../errors";
+import { recordCacheHeaders, resourceCacheHeaders } from "../http/cache";
+import { isNotModified, parsePreconditions, preconditionFailure, timestampHeaders } from "../http/preconditions";
+import { empty, json } from "../http/respond";
+import { visiblePermissions } from "../permissions/acl";
+import { isAllowed, urisToCheck, type Holds } from "../permissions/authorize";
+import { listAccess } from "../permissions/list-access";
+import { projectFields } from "../protocol/query/fields";
+import { nextPageUrl } from "../protocol/query/next-page";
+import { parseListQuery } from "../protocol/query/parse";
+import { encodeToken } from "../protocol/query/token";
+import { sortValuesOf } from "../protocol/query/compile";
+import { D1Storage } from "../storage/d1";
+import { countLive, listPage } from "../storage/list";
+import type { State } from "../storage/types";
+import { toLiveWire, toWire } from "./objects";
+import { locationOf } from "./location";
+import type { ResourceName } from "./spec";
+import { createNeed, listTarget, objectTarget, parentReadNeed, readNeed, type ListTarget } from "./target";
+import { containerNeed } from "../permissions/list-access";
+
+export const TO_DEPRECATED_ALERT = JSON.stringify({
+  code: "soft-eol",
+  message: "_to is now deprecated, you should use _before instead",
+  url: "https://kinto.readthedocs.io/en/2.4.0/api/resource.html#list-of-available-url-parameters",
+});
+
+/** `_fields` of an object GET; filters do not apply there. */
+function fieldsParam(params: URLSearchParams): string[] | null {
+  const raw = params.get("_fields");
+  if (raw === null) return null;
+  const fields = raw.split(",").map((field) => field.trim()).filter((field) => field !== "");
+  return fields.length > 0 ? fields : null;
+}
+
+function denied(c: AppContext): KintoError {
+  return c.get("identity").userId === null ? unauthorized() : forbidden();
+}
+
+function holdsFrom(state: State): Holds {
+  return (uri, permission) => state.grants.has(`${uri} ${permission}`);
+}
+
+function cacheHeaders(c: AppContext, list: ListTarget, state: State): Record<string, string> {
+  const anonymous = c.get("identity").userId === null;
+  const settings = c.get("settings");
+  if (list.spec.name !== "record") return resourceCacheHeaders(settings, list.spec.name, anonymous);
+  const collection = list.parent ? state.object(list.parent.uri).object : null;
+  return recordCacheHeaders(settings, list.location.bucket ?? "", list.location.collection ?? "", collection?.data ?? null, anonymous);
+}
+
+function requireParent(list: ListTarget, state: State): void {
+  if (list.parent && state.object(list.parent.uri).object === null) {
+    throw missingResource({ id: list.parent.ref.id, resource_name: list.parent.ref.resourceName });
+  }
+}
+
+export function readPlural(resource: ResourceName) {
+  return async (c: AppContext): Promise<Response> => {
+    const settings = c.get("settings");
+    const { principals } = c.get("identity");
+    const storage = new D1Storage(c.env.DB);
+    const list = listTarget(resource, locationOf(c));
+    const preconditions = parsePreconditions(c.req.raw.headers);
+    const state = await storage.readState({
+      objects: list.parent ? [list.parent] : [],
+      lists: [],
+      grants: { uris: urisToCheck(containerNeed(list, "read"), createNeed(list)), principals },
+    });
+    const access = await listAccess(storage, list, "read", principals, holdsFrom(state), settings);
+    if (access === null) throw denied(c);
+    requireParent(list, state);
+    const now = Date.now();
+    const timestamp = await storage.listTimestamp(list.list, now);
+    const headers = { ...timestampHeaders(timestamp), ...cacheHeaders(c, list, state) };
+    const target = { exists: true, timestamp };
+    if (isNotModified(preconditions, target)) return empty(304, headers);
+    const failure = preconditionFailure(preconditions, target);
+    if (failure) throw failure;
+    const url = new URL(c.req.url);
+    const query = parseListQuery(url.searchParams, { settings, now });
+    if (query.deprecatedTo) headers.Alert = TO_DEPRECATED_ALERT;
+    const scope = access.kind === "shared" ? access.scope : null;
+    if (c.req.method === "HEAD") {
+      const total = access.kind === "empty" ? 0 : await countLive(storage, list.list, query, scope);
+      return empty(200, { ...headers, "Content-Type": "application/json", "Total-Objects": String(total), "Total-Records": String(total) });
+    }
+    if (access.kind === "empty") return json(c, 200, { data: [] }, headers);
+    const page = await listPage(storage, list.list, query, scope);
+    const objects = page.objects.map(toWire);
+    const data = query.fields ? objects.map((object) => projectFields(object, query.fields ?? [])) : objects;
+    const last = objects.at(-1);
+    if (page.hasMore && last) {
+      const token = encodeToken({
+        lastObject: sortValuesOf(last, query.sort),
+        offset: (query.token?.offset ?? 0) + objects.length,
+        nonce: `pagination-token-${crypto.randomUUID()}`,
+      });
+      headers["Next-Page"] = nextPageUrl(new URL(c.req.url), query.limit, token);
+    }
+    return json(c, 200, { data }, headers);
+  };
+}
+
+export function readObject(resource: ResourceName) {
+  return async (c: AppContext): Promise<Response> => {
+    const settings = c.get("settings");
+    const { principals } = c.get("identity");
+    const storage = new D1Storage(c.env.DB);
+    const id = c.req.param("id") ?? "";
+    const target = objectTarget(resource, locationOf(c), id);
+    const preconditions = parsePreconditions(c.req.raw.headers);
+    const parentNeed = parentReadNeed(target);
+    const state = await storage.readState({
+      objects: [...(target.parent ? [target.parent] : []), { ref: target.ref, uri: target.uri }],
+      lists: [],
+      grants: { uris: urisToCheck(readNeed(target), ...(parentNeed ? [parentNeed] : [])), principals },
+    });
+    if (!isAllowed(readNeed(target), principals, holdsFrom(state), settings)) throw denied(c);
+    if (!target.spec.idPattern.test(id)) throw invalidParameter("path", "id", "Invalid object id");
+    requireParent(target, state);
+    const { object: stored, permissions } = state.object(target.uri);
+    if (stored === null) throw objectNotFound(resource, id);
+    const object = toLiveWire(stored);
+    const headers = { ...timestampHeaders(object.last_modified), ...cacheHeaders(c, target, state) };
+    const condition = { exists: true, timestamp: object.last_modified, existing: object };
+    if (isNotModified(preconditions, condition)) return empty(304, headers);
+    const failure = preconditionFailure(preconditions, condition);
+    if (failure) throw failure;
+    const fields = fieldsParam(new URL(c.req.url).searchParams);
+    if (fields) return json(c, 200, { data: projectFields(object, fields) }, headers);
+    return json(c, 200, { data: object, permissions: visiblePermissions(permissions, principals) }, headers);
+  };
+}

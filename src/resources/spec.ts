@@ -1,0 +1,56 @@
+/**
+ * What distinguishes one resource kind from another. The generic engine (routes, writer)
+ * reads these specs; it never switches on a resource name.
+ */
+import type { JsonObject } from "../wire";
+
+export type ResourceName = "bucket" | "collection" | "group" | "record";
+
+/** The ids named by a URL: `/buckets/{bucket}/collections/{collection}/…`. */
+export interface Location {
+  bucket?: string;
+  collection?: string;
+}
+
+/** Where an object lives in storage: `(resource_name, parent_id, id)`. */
+export interface ObjectRef {
+  resourceName: string;
+  parentId: string;
+  id: string;
+}
+
+/** What a spec's `validate` may consult; read in the writer's critical section. */
+export interface ValidationContext {
+  /** The parent object's data, when the parent is an object (collection for records). */
+  parent: JsonObject | null;
+  settings: { schemaValidation: boolean };
+}
+
+export interface ResourceSpec {
+  readonly name: ResourceName;
+  /** Plural path segment, e.g. `collections`. */
+  readonly plural: string;
+  /** Permission names storable in this kind's ACL. */
+  readonly permissions: readonly string[];
+  readonly idPattern: RegExp;
+  generateId(): string;
+  /** `parent_id` of this kind's objects at `location` ("" for buckets). */
+  parentId(location: Location): string;
+  /** The object that must exist for this kind to be written, or null (buckets). */
+  parentRef(location: Location): ObjectRef | null;
+  /** The parent's kind when it is an object. */
+  readonly parentName: ResourceName | null;
+  /**
+   * Checks and normalises `data` (without `id`/`last_modified`) before storage.
+   * Throws a 400 KintoError on invalid data.
+   */
+  validate(data: JsonObject, context: ValidationContext): JsonObject;
+}
+
+export function objectUri(parentId: string, plural: string, id: string): string {
+  return `${parentId}/${plural}/${id}`;
+}
+
+export function refUri(ref: ObjectRef, plural: string): string {
+  return objectUri(ref.parentId, plural, ref.id);
+}

@@ -1,0 +1,32 @@
+/**
+ * One registration point for routes: each path gets its methods, a CORS preflight and a
+ * 405 (with `Allow`) for every other method. Plugins register through the same function.
+ */
+import type { Hono } from "hono";
+import type { AppContext, AppEnv } from "../context";
+import { invalidParameter, methodNotAllowed } from "../errors";
+import { preflight } from "../http/cors";
+import { API_PREFIX } from "./paths";
+
+export type Handler = (c: AppContext) => Promise<Response> | Response;
+export type MethodTable = Partial<Record<"GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE", Handler>>;
+
+export function registerRoute(app: Hono<AppEnv>, path: string, methods: MethodTable): void {
+  const full = `${API_PREFIX}${path}`;
+  const table: MethodTable = { ...methods };
+  if (table.GET && !table.HEAD) table.HEAD = table.GET;
+  const allowed = Object.keys(table);
+  for (const [method, handler] of Object.entries(table)) {
+    app.on(method, full, handler);
+  }
+  app.options(full, (c) => {
+    const response = preflight(c.get("settings"), c.req.raw, allowed);
+    if (response === null) {
+      throw invalidParameter("header", "Origin", "Preflight requests need Origin and Access-Control-Request-Method headers");
+    }
+    return response;
+  });
+  app.all(full, () => {
+    throw methodNotAllowed(allowed);
+  });
+}

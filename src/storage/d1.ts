@@ -1,0 +1,250 @@
+/**
+ * The D1 implementation of the storage contract. Each public method is one round trip
+ * (one `batch()`); `commit` is one transaction.
+ * Limits: D1 binds at most 100 parameters per statement; callers pass few principals and refs.
+ */
+import { sql, type SQL } from "drizzle-orm";
+import type { JsonObject, Permissions } from "../wire";
+import type { ObjectRef } from "../resources/spec";
+import { descendantRange, statement } from "./sql";
+import {
+  GuardFailed,
+  TimestampConflict,
+  type Guard,
+  type ListKey,
+  type Mutation,
+  type ObjectState,
+  type State,
+  type StateRequest,
+  type StoredObject,
+} from "./types";
+
+interface ObjectRow {
+  id: string;
+  last_modified: number;
+  data: string;
+  deleted: number;
+}
+
+interface AceRow {
+  object_id: string;
+  permission: string;
+  principal: string;
+}
+
+const listKeyOf = (key: ListKey): string => `${key.resourceName} ${key.parentId}`;
+
+export function rowToObject(row: ObjectRow): StoredObject {
+  return {
+    id: row.id,
+    lastModified: row.last_modified,
+    data: JSON.parse(row.data) as JsonObject,
+    deleted: row.deleted === 1,
+  };
+}
+
+export function selectObject(ref: ObjectRef): SQL {
+  return sql`SELECT id, last_modified, data, deleted FROM objects
+    WHERE parent_id = ${ref.parentId} AND resource_name = ${ref.resourceName} AND id = ${ref.id}`;
+}
+
+function inList(values: readonly string[]): SQL {
+  return sql.join(
+    values.map((value) => sql`${value}`),
+    sql`, `,
+  );
+}
+
+function aclToPermissions(rows: AceRow[]): Permissions {
+  const permissions: Permissions = {};
+  for (const row of rows) (permissions[row.permission] ??= []).push(row.principal);
+  for (const principals of Object.values(permissions)) principals.sort();
+  return permissions;
+}
+
+export class D1Storage {
+  constructor(readonly db: D1Database) {}
+
+  /** Objects, ACLs, list timestamps and grants, in one round trip. */
+  async readState(request: StateRequest): Promise<State> {
+    const statements: D1PreparedStatement[] = [];
+    for (const { ref, uri } of request.objects) {
+      statements.push(statement(this.db, selectObject(ref)));
+      statements.push(
+        statement(this.db, sql`SELECT object_id, permission, principal FROM access_control_entries WHERE object_id = ${uri}`),
+      );
+    }
+    for (const key of request.lists) {
+      statements.push(
+        statement(
+          this.db,
+          sql`SELECT last_modified FROM timestamps WHERE parent_id = ${key.parentId} AND resource_name = ${key.resourceName}`,
+        ),
+      );
+    }
+    const grants = request.grants;
+    const askGrants = grants !== null && grants.uris.length > 0 && grants.principals.length > 0;
+    if (askGrants) {
+      statements.push(
+        statement(
+          this.db,
+          sql`SELECT DISTINCT object_id, permission FROM access_control_entries
+            WHERE object_id IN (${inList(grants.uris)}) AND principal IN (${inList(grants.principals)})`,
+        ),
+      );
+    }
+    const results = statements.length > 0 ? await this.db.batch(statements) : [];
+    let index = 0;
+    const next = <T>(): T[] => (results[index++]?.results ?? []) as T[];
+
+    const objects = new Map<string, ObjectState>();
+    for (const { uri } of request.objects) {
+      const row = next<ObjectRow>()[0];
+      const acl = next<AceRow>();
+      const object = row && row.deleted === 0 ? rowToObject(row) : null;
+      objects.set(uri, { object, permissions: object ? aclToPermissions(acl) : {} });
+    }
+    const lists = new Map<string, number | null>();
+    for (const key of request.lists) {
+      lists.set(listKeyOf(key), next<{ last_modified: number }>()[0]?.last_modified ?? null);
+    }
+    const granted = new Set<string>();
+    if (askGrants) for (const row of next<AceRow>()) granted.add(`${row.object_id} ${row.permission}`);
+
+    return {
+      object: (uri) => objects.get(uri) ?? { object: null, permissions: {} },
+      listTimestamp: (key) => lists.get(listKeyOf(key)) ?? null,
+      grants: granted,
+    };
+  }
+
+  /**
+   * The list timestamp; a never-initialised list gets `now` stored on this first read
+   * (contract §5.1), so repeated reads of an empty list agree.
+   */
+  async listTimestamp(key: ListKey, now: number): Promise<number> {
+    const [, read] = await this.db.batch<{ last_modified: number }>([
+      statement(
+        this.db,
+        sql`INSERT INTO timestamps (parent_id, resource_name, last_modified)
+          VALUES (${key.parentId}, ${key.resourceName}, ${now}) ON CONFLICT DO NOTHING`,
+      ),
+      statement(
+        this.db,
+        sql`SELECT last_modified FROM timestamps WHERE parent_id = ${key.parentId} AND resource_name = ${key.resourceName}`,
+      ),
+    ]);
+    const value = read?.results[0]?.last_modified;
+    if (value === undefined) throw new Error("list timestamp vanished between insert and select");
+    return value;
+  }
+
+  /** Reads a page of raw rows with a caller-built WHERE/ORDER BY (see storage/list.ts). */
+  async selectRows(query: SQL): Promise<StoredObject[]> {
+    const { results } = await statement(this.db, query).all<ObjectRow>();
+    return results.map(rowToObject);
+  }
+
+  async selectColumn(query: SQL): Promise<string[]> {
+    const { results } = await statement(this.db, query).all<{ value: string }>();
+    return results.map((row) => row.value);
+  }
+
+  async selectCount(query: SQL): Promise<number> {
+    const row = await statement(this.db, query).first<{ total: number }>();
+    return row?.total ?? 0;
+  }
+
+  /**
+   * Applies `mutations` in one transaction, after `guard` holds.
+   * At exit: everything is written, or nothing is and GuardFailed / TimestampConflict is thrown.
+   */
+  async commit(guard: Guard, mutations: Mutation[]): Promise<void> {
+    const statements = [...guardStatements(guard), ...mutations.flatMap(mutationStatements)].map((query) =>
+      statement(this.db, query),
+    );
+    if (statements.length === 0) return;
+    try {
+      await this.db.batch(statements);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      if (message.includes("parent_guard_never")) throw new GuardFailed();
+      if (message.includes("objects.last_modified") || message.includes("objects_parent_resource_last_modified")) {
+        throw new TimestampConflict();
+      }
+      throw error;
+    }
+  }
+}
+
+/** Statements that fail the CHECK of `parent_guard` (aborting the batch) when the guard does not hold. */
+function guardStatements(guard: Guard): SQL[] {
+  const conditions: SQL[] = [];
+  if (guard.parent) {
+    const { parentId, resourceName, id } = guard.parent;
+    conditions.push(sql`EXISTS (SELECT 1 FROM objects WHERE parent_id = ${parentId}
+      AND resource_name = ${resourceName} AND id = ${id} AND deleted = 0)`);
+  }
+  for (const list of guard.lists) {
+    conditions.push(sql`(SELECT last_modified FROM timestamps WHERE parent_id = ${list.parentId}
+      AND resource_name = ${list.resourceName}) IS ${list.lastModified}`);
+  }
+  if (conditions.length === 0) return [];
+  return [sql`INSERT INTO parent_guard (missing) SELECT 1 WHERE NOT (${sql.join(conditions, sql` AND `)})`];
+}
+
+function mutationStatements(mutation: Mutation): SQL[] {
+  switch (mutation.kind) {
+    case "put":
+    case "tombstone": {
+      const { ref, lastModified } = mutation;
+      const data = mutation.kind === "put" ? JSON.stringify(mutation.data) : "{}";
+      const deleted = mutation.kind === "tombstone" ? 1 : 0;
+      return [
+        sql`INSERT INTO objects (id, parent_id, resource_name, last_modified, data, deleted)
+          VALUES (${ref.id}, ${ref.parentId}, ${ref.resourceName}, ${lastModified}, ${data}, ${deleted})
+          ON CONFLICT (parent_id, resource_name, id) DO UPDATE SET
+            last_modified = excluded.last_modified, data = excluded.data, deleted = excluded.deleted`,
+      ];
+    }
+    case "acl": {
+      const statements = [sql`DELETE FROM access_control_entries WHERE object_id = ${mutation.uri}`];
+      const rows = Object.entries(mutation.permissions).flatMap(([permission, principals]) =>
+        principals.map((principal) => sql`(${mutation.uri}, ${permission}, ${principal})`),
+      );
+      // At most 100 bound parameters per statement: 33 rows of three.
+      for (let i = 0; i < rows.length; i += 33) {
+        statements.push(sql`INSERT OR IGNORE INTO access_control_entries (object_id, permission, principal)
+          VALUES ${sql.join(rows.slice(i, i + 33), sql`, `)}`);
+      }
+      return statements;
+    }
+    case "touch": {
+      const { list, lastModified } = mutation;
+      return [
+        sql`INSERT INTO timestamps (parent_id, resource_name, last_modified)
+          VALUES (${list.parentId}, ${list.resourceName}, ${lastModified})
+          ON CONFLICT (parent_id, resource_name) DO UPDATE SET
+            last_modified = max(timestamps.last_modified, excluded.last_modified)`,
+      ];
+    }
+    case "purge": {
+      const [low, high] = descendantRange(mutation.uri);
+      return [
+        sql`DELETE FROM objects WHERE parent_id = ${mutation.uri} OR (parent_id >= ${low} AND parent_id < ${high})`,
+        sql`DELETE FROM timestamps WHERE parent_id = ${mutation.uri} OR (parent_id >= ${low} AND parent_id < ${high})`,
+        sql`DELETE FROM access_control_entries WHERE object_id >= ${low} AND object_id < ${high}`,
+        sql`DELETE FROM user_principals WHERE principal >= ${low} AND principal < ${high}`,
+      ];
+    }
+    case "members": {
+      const statements = [sql`DELETE FROM user_principals WHERE principal = ${mutation.groupUri}`];
+      const rows = mutation.members.map((member) => sql`(${member}, ${mutation.groupUri})`);
+      for (let i = 0; i < rows.length; i += 50) {
+        statements.push(sql`INSERT OR IGNORE INTO user_principals (user_id, principal)
+          VALUES ${sql.join(rows.slice(i, i + 50), sql`, `)}`);
+      }
+      return statements;
+    }
+  }
+}

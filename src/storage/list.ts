@@ -1,0 +1,70 @@
+/**
+ * Plural reads over the `objects` table: one page by keyset (no OFFSET), and counts.
+ * Each is one statement; the list timestamp is read separately (D1Storage.listTimestamp).
+ */
+import { sql, type SQL } from "drizzle-orm";
+import { afterTokenSql, filtersSql, orderBySql } from "../protocol/query/compile";
+import type { ListQuery } from "../protocol/query/types";
+import type { D1Storage } from "./d1";
+import { descendantRange } from "./sql";
+import type { ListKey, ListPage } from "./types";
+
+/** Restricts a list to the objects whose own ACL grants one of `permissions` to one of `principals`. */
+export interface SharedScope {
+  /** `${parent_id}/${plural}`: the URI prefix of the list's objects. */
+  uriPrefix: string;
+  permissions: readonly string[];
+  principals: readonly string[];
+}
+
+function joinValues(values: readonly string[]): SQL {
+  return sql.join(
+    values.map((value) => sql`${value}`),
+    sql`, `,
+  );
+}
+
+export function sharedIdsSql(scope: SharedScope): SQL {
+  const [low, high] = descendantRange(scope.uriPrefix);
+  return sql`id IN (SELECT substr(object_id, ${low.length + 1}) FROM access_control_entries
+    WHERE object_id >= ${low} AND object_id < ${high}
+      AND permission IN (${joinValues(scope.permissions)}) AND principal IN (${joinValues(scope.principals)}))`;
+}
+
+function whereSql(key: ListKey, query: ListQuery, scope: SharedScope | null, withToken: boolean, tombstones: boolean): SQL {
+  const conditions: SQL[] = [sql`parent_id = ${key.parentId}`, sql`resource_name = ${key.resourceName}`];
+  if (!tombstones) conditions.push(sql`deleted = 0`);
+  if (query.filters.length > 0) conditions.push(filtersSql(query.filters));
+  if (withToken && query.token) conditions.push(afterTokenSql(query.sort, query.token));
+  if (scope) conditions.push(sharedIdsSql(scope));
+  return sql.join(conditions, sql` AND `);
+}
+
+/** One page of `query.limit` objects after the token, and whether more follow. */
+export async function listPage(storage: D1Storage, key: ListKey, query: ListQuery, scope: SharedScope | null): Promise<ListPage> {
+  const rows = await storage.selectRows(
+    sql`SELECT id, last_modified, data, deleted FROM objects
+      WHERE ${whereSql(key, query, scope, true, query.includeTombstones)}
+      ORDER BY ${orderBySql(query.sort)} LIMIT ${query.limit + 1}`,
+  );
+  const hasMore = rows.length > query.limit;
+  return { objects: hasMore ? rows.slice(0, query.limit) : rows, hasMore };
+}
+
+/** Live objects matching the filters (plural HEAD; tombstones never count). */
+export function countLive(storage: D1Storage, key: ListKey, query: ListQuery, scope: SharedScope | null): Promise<number> {
+  return storage.selectCount(
+    sql`SELECT count(*) AS total FROM objects WHERE ${whereSql(key, query, scope, false, false)}`,
+  );
+}
+
+/** Whether any object of the list is shared with the scope's principals. */
+export async function hasShared(storage: D1Storage, scope: SharedScope): Promise<boolean> {
+  const [low, high] = descendantRange(scope.uriPrefix);
+  const total = await storage.selectCount(
+    sql`SELECT count(*) AS total FROM (SELECT 1 FROM access_control_entries
+      WHERE object_id >= ${low} AND object_id < ${high}
+        AND permission IN (${joinValues(scope.permissions)}) AND principal IN (${joinValues(scope.principals)}) LIMIT 1)`,
+  );
+  return total > 0;
+}

@@ -1,0 +1,70 @@
+/**
+ * The D1 schema, as in Kinto's PostgreSQL backend: one generic table holds every
+ * resource type, so filtering, sorting and pagination have one implementation.
+ * Edit this file, then `npm run db:generate` writes the next SQL migration.
+ */
+import { sql } from "drizzle-orm";
+import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+/** Live objects and tombstones. `data` is the JSON object without `id` and `last_modified`. */
+export const objects = sqliteTable(
+  "objects",
+  {
+    id: text("id").notNull(),
+    parentId: text("parent_id").notNull(),
+    resourceName: text("resource_name").notNull(),
+    lastModified: integer("last_modified").notNull(),
+    data: text("data").notNull().default("{}"),
+    deleted: integer("deleted", { mode: "boolean" }).notNull().default(false),
+  },
+  (t) => [
+    primaryKey({ columns: [t.parentId, t.resourceName, t.id] }),
+    // Invariant: (parent, resource, last_modified) is unique; it also serves `_since` and the default sort.
+    uniqueIndex("objects_parent_resource_last_modified").on(t.parentId, t.resourceName, t.lastModified),
+  ],
+);
+
+/** The list timestamp of each (parent, resource); kept when the list is empty. */
+export const timestamps = sqliteTable(
+  "timestamps",
+  {
+    parentId: text("parent_id").notNull(),
+    resourceName: text("resource_name").notNull(),
+    lastModified: integer("last_modified").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.parentId, t.resourceName] })],
+);
+
+/** One row per (object URI, permission, principal). */
+export const accessControlEntries = sqliteTable(
+  "access_control_entries",
+  {
+    objectId: text("object_id").notNull(),
+    permission: text("permission").notNull(),
+    principal: text("principal").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.objectId, t.permission, t.principal] }),
+    index("access_control_entries_principal").on(t.principal, t.permission, t.objectId),
+  ],
+);
+
+/** Principals a user carries beyond the built-in ones (group URIs). */
+export const userPrincipals = sqliteTable(
+  "user_principals",
+  {
+    userId: text("user_id").notNull(),
+    principal: text("principal").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.principal] }), index("user_principals_principal").on(t.principal)],
+);
+
+/**
+ * Always empty. A write batch starts with `INSERT INTO parent_guard SELECT 1 WHERE NOT EXISTS(parent)`:
+ * the CHECK fails when the parent is gone, which aborts the whole D1 transaction (no orphans).
+ */
+export const parentGuard = sqliteTable(
+  "parent_guard",
+  { missing: integer("missing").notNull() },
+  (t) => [check("parent_guard_never", sql`${t.missing} = 0`)],
+);

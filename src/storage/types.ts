@@ -1,0 +1,81 @@
+/**
+ * The storage contract. Every call names the parent it works on, so a backend can route
+ * by bucket or keep a collection in its Durable Object's own SQLite.
+ */
+import type { JsonObject, Permissions } from "../wire";
+import type { ObjectRef } from "../resources/spec";
+
+/** A `(parent_id, resource_name)` list. */
+export interface ListKey {
+  parentId: string;
+  resourceName: string;
+}
+
+export interface StoredObject {
+  id: string;
+  lastModified: number;
+  /** Without `id` and `last_modified`; `{}` for tombstones. */
+  data: JsonObject;
+  deleted: boolean;
+}
+
+export interface ObjectState {
+  /** The live object, or null when missing or a tombstone. */
+  object: StoredObject | null;
+  permissions: Permissions;
+}
+
+/** Everything one request needs to decide, read in one round trip. */
+export interface StateRequest {
+  objects: { ref: ObjectRef; uri: string }[];
+  lists: ListKey[];
+  /** Which (uri, permission) pairs any of `principals` holds on `uris`. */
+  grants: { uris: string[]; principals: string[] } | null;
+}
+
+export interface State {
+  object(uri: string): ObjectState;
+  /** The stored list timestamp, or null when never initialised (or purged). */
+  listTimestamp(key: ListKey): number | null;
+  /** Keys `${uri} ${permission}` held through stored ACLs. */
+  grants: Set<string>;
+}
+
+/** Commit-time checks: when one fails, nothing of the commit is written. */
+export interface Guard {
+  /** The live object that must still exist (the parent), if any. */
+  parent: ObjectRef | null;
+  /** List timestamps that must still hold the value read (null = absent). */
+  lists: (ListKey & { lastModified: number | null })[];
+}
+
+export type Mutation =
+  | { kind: "put"; ref: ObjectRef; lastModified: number; data: JsonObject }
+  | { kind: "tombstone"; ref: ObjectRef; lastModified: number }
+  | { kind: "acl"; uri: string; permissions: Permissions }
+  /** The list timestamp becomes max(current, lastModified). */
+  | { kind: "touch"; list: ListKey; lastModified: number }
+  /** Hard-deletes everything below `uri` (children lists, their timestamps, ACLs, group principals). */
+  | { kind: "purge"; uri: string }
+  | { kind: "members"; groupUri: string; members: string[] };
+
+/** Thrown by `commit` when a guard no longer holds; the caller re-reads and retries. */
+export class GuardFailed extends Error {
+  constructor() {
+    super("A write guard failed: the parent or a list timestamp changed.");
+    this.name = "GuardFailed";
+  }
+}
+
+/** Thrown by `commit` when a forced timestamp collides with an existing one. */
+export class TimestampConflict extends Error {
+  constructor() {
+    super("Another object of the list already has this timestamp.");
+    this.name = "TimestampConflict";
+  }
+}
+
+export interface ListPage {
+  objects: StoredObject[];
+  hasMore: boolean;
+}

@@ -1,0 +1,49 @@
+/**
+ * Wire shapes: what crosses HTTP and the Durable Object RPC boundary.
+ * Values crossing RPC use flat types (see stack-notes: recursive types break RPC typing).
+ */
+
+export type JsonPrimitive = string | number | boolean | null;
+/** Any JSON value. Kept shallow in signatures that cross RPC. */
+export type JsonValue = JsonPrimitive | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
+
+/** A stored object as clients see it. */
+export interface KintoObject {
+  id: string;
+  last_modified: number;
+  [field: string]: JsonValue;
+}
+
+export interface Tombstone {
+  id: string;
+  last_modified: number;
+  deleted: true;
+}
+
+/** Permission name → principals. Only non-empty lists appear on the wire. */
+export type Permissions = Record<string, string[]>;
+
+export interface ValidationDetail {
+  location: "body" | "querystring" | "header" | "path";
+  name: string | null;
+  description: string;
+}
+
+export interface ErrorBody {
+  code: number;
+  errno: number;
+  error: string;
+  message?: string;
+  info?: string;
+  details?: unknown;
+}
+
+export interface ObjectEnvelope {
+  data: KintoObject;
+  permissions?: Permissions;
+}
+
+export interface ListEnvelope {
+  data: (KintoObject | Tombstone)[];
+}

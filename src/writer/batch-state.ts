@@ -1,0 +1,74 @@
+/**
+ * The writer's view during one commit: what was read from storage, overlaid with what
+ * the earlier operations of the same commit wrote, plus the mutations to commit.
+ */
+import type { Holds } from "../permissions/authorize";
+import type { ListKey, Mutation, ObjectState, State } from "../storage/types";
+import type { Permissions } from "../wire";
+
+interface ListEntry {
+  key: ListKey;
+  read: number | null;
+  current: number | null;
+  touched: boolean;
+}
+
+const keyOf = (key: ListKey): string => `${key.resourceName} ${key.parentId}`;
+
+export class BatchState {
+  readonly mutations: Mutation[] = [];
+  private readonly objects = new Map<string, ObjectState>();
+  private readonly lists = new Map<string, ListEntry>();
+
+  constructor(
+    private readonly state: State,
+    private readonly principals: readonly string[],
+  ) {}
+
+  object(uri: string): ObjectState {
+    return this.objects.get(uri) ?? this.state.object(uri);
+  }
+
+  setObject(uri: string, value: ObjectState): void {
+    this.objects.set(uri, value);
+  }
+
+  /** The list timestamp as of the previous operation of this commit (null: never initialised). */
+  listTimestamp(key: ListKey): number | null {
+    return this.list(key).current;
+  }
+
+  setListTimestamp(key: ListKey, value: number): void {
+    const entry = this.list(key);
+    entry.current = Math.max(entry.current ?? 0, value);
+    entry.touched = true;
+  }
+
+  /** Every list this commit touched, with the value read before it (for the commit guard). */
+  touchedLists(): (ListKey & { lastModified: number | null })[] {
+    return [...this.lists.values()]
+      .filter((entry) => entry.touched)
+      .map((entry) => ({ ...entry.key, lastModified: entry.read }));
+  }
+
+  /** Stored ACL grants, with this commit's own ACL changes taking precedence. */
+  readonly holds: Holds = (uri, permission) => {
+    const written = this.objects.get(uri);
+    if (written !== undefined) return holdsIn(written.permissions, permission, this.principals);
+    return this.state.grants.has(`${uri} ${permission}`);
+  };
+
+  private list(key: ListKey): ListEntry {
+    let entry = this.lists.get(keyOf(key));
+    if (entry === undefined) {
+      const read = this.state.listTimestamp(key);
+      entry = { key, read, current: read, touched: false };
+      this.lists.set(keyOf(key), entry);
+    }
+    return entry;
+  }
+}
+
+function holdsIn(permissions: Permissions, permission: string, principals: readonly string[]): boolean {
+  return (permissions[permission] ?? []).some((principal) => principals.includes(principal));
+}

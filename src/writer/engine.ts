@@ -1,0 +1,323 @@
+/**
+ * The write path of one parent: read state, authorize, check preconditions, assign
+ * timestamps and commit, all inside the caller's critical section (the Writer's mutex).
+ * At exit: every acknowledged operation is committed, in one D1 transaction per call.
+ */
+import type { Settings } from "../config";
+import { KintoError, constraintViolated, forbidden, invalidParameter, missingResource, objectNotFound, unauthorized } from "../errors";
+import { tooLarge, MAX_BODY_BYTES } from "../http/body";
+import { preconditionFailure, type Target } from "../http/preconditions";
+import { replacePermissions, samePermissions, visiblePermissions, withCreator } from "../permissions/acl";
+import { isAllowed, urisToCheck, type Need } from "../permissions/authorize";
+import { storableData, toLiveWire } from "../resources/objects";
+import { groupMembers } from "../resources/specs";
+import {
+  createNeed,
+  listTarget,
+  objectTarget,
+  parentReadNeed,
+  readNeed,
+  writeNeed,
+  type ListTarget,
+  type ObjectTarget,
+} from "../resources/target";
+import type { D1Storage } from "../storage/d1";
+import { GuardFailed, TimestampConflict, type Mutation, type StoredObject } from "../storage/types";
+import type { JsonObject, KintoObject, Permissions } from "../wire";
+import { BatchState } from "./batch-state";
+import { deleteList } from "./delete-list";
+import { applyPatchBody } from "./patch";
+import type { Author, WriteOp, WriteRequest, WriteResult } from "./protocol";
+import { assignTimestamp, forcedTimestamp } from "./timestamps";
+
+/** A guard fails only when a parent was deleted or an empty list first read meanwhile; retry then. */
+const MAX_ATTEMPTS = 4;
+
+export function errorResult(error: KintoError): WriteResult {
+  return { ok: false, error: error.body(), headers: error.headers };
+}
+
+export class WriteEngine {
+  constructor(
+    private readonly storage: D1Storage,
+    private readonly settings: Settings,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async run(request: WriteRequest): Promise<WriteResult[]> {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      try {
+        return await this.attempt(request);
+      } catch (error) {
+        if (error instanceof GuardFailed) continue;
+        if (error instanceof TimestampConflict) break;
+        throw error;
+      }
+    }
+    return request.ops.map(() => errorResult(constraintViolated(this.settings.retryAfterSeconds)));
+  }
+
+  private async attempt(request: WriteRequest): Promise<WriteResult[]> {
+    const { author, ops } = request;
+    const state = await this.storage.readState(readsFor(ops, author));
+    const batch = new BatchState(state, author.principals);
+    const results: WriteResult[] = [];
+    for (const op of ops) {
+      try {
+        results.push(await this.apply(op, batch, author));
+      } catch (error) {
+        if (!(error instanceof KintoError)) throw error;
+        results.push(errorResult(error));
+      }
+    }
+    if (batch.mutations.length > 0) {
+      const first = ops[0];
+      const parent = first ? listTarget(first.resource, first.location).parent : null;
+      await this.storage.commit({ parent: parent?.ref ?? null, lists: batch.touchedLists() }, batch.mutations);
+    }
+    return results;
+  }
+
+  private apply(op: WriteOp, batch: BatchState, author: Author): Promise<WriteResult> | WriteResult {
+    const list = listTarget(op.resource, op.location);
+    // Record writes check their collection before authorization (contract §3.6).
+    if (list.spec.parentName === "collection") requireParent(list, batch);
+    const context = new OpContext(this.settings, batch, author, this.now);
+    switch (op.kind) {
+      case "create":
+        return context.create(list, op.data, op.permissions, op.preconditions);
+      case "put":
+        return context.put(objectTarget(op.resource, op.location, op.id), op.data, op.permissions, op.preconditions);
+      case "patch":
+        return context.patch(objectTarget(op.resource, op.location, op.id), op);
+      case "delete":
+        return context.remove(objectTarget(op.resource, op.location, op.id), op.forcedTimestamp, op.preconditions);
+      case "delete-list":
+        return deleteList(this.storage, context, list, op);
+    }
+  }
+}
+
+/** What the writer reads before deciding: parents, targets, lists and the ACL rows of every need. */
+function readsFor(ops: WriteOp[], author: Author) {
+  const objects = new Map<string, ObjectTarget["ref"]>();
+  const lists = new Map<string, ListTarget["list"]>();
+  const needs: Need[] = [];
+  for (const op of ops) {
+    const list = listTarget(op.resource, op.location);
+    lists.set(`${list.list.resourceName} ${list.parentId}`, list.list);
+    if (list.parent) objects.set(list.parent.uri, list.parent.ref);
+    needs.push(createNeed(list));
+    const parentNeed = parentReadNeed(list);
+    if (parentNeed) needs.push(parentNeed);
+    const id = op.kind === "create" ? op.data?.id : op.kind === "delete-list" ? undefined : op.id;
+    if (typeof id === "string") {
+      const target = objectTarget(op.resource, op.location, id);
+      objects.set(target.uri, target.ref);
+      needs.push(readNeed(target), writeNeed(target));
+    }
+  }
+  return {
+    objects: [...objects].map(([uri, ref]) => ({ uri, ref })),
+    lists: [...lists.values()],
+    grants: { uris: urisToCheck(...needs), principals: author.principals },
+  };
+}
+
+function requireParent(list: ListTarget, batch: BatchState): void {
+  if (list.parent && batch.object(list.parent.uri).object === null) {
+    throw missingResource({ id: list.parent.ref.id, resource_name: list.parent.ref.resourceName });
+  }
+}
+
+const MAX_OBJECT_BYTES = MAX_BODY_BYTES - 10_000;
+
+/** The decisions of one operation against the batch state. Mutations are pushed only on success. */
+export class OpContext {
+  constructor(
+    readonly settings: Settings,
+    readonly batch: BatchState,
+    readonly author: Author,
+    private readonly now: () => number,
+  ) {}
+
+  allowed(need: Need | null): boolean {
+    return need !== null && isAllowed(need, this.author.principals, this.batch.holds, this.settings);
+  }
+
+  require(need: Need): void {
+    if (!this.allowed(need)) throw this.denied();
+  }
+
+  denied(): KintoError {
+    return this.author.userId === null ? unauthorized() : forbidden();
+  }
+
+  /** 404 when the caller could know the object is missing, else 401/403 (contract §6.4). */
+  missing(target: ObjectTarget): KintoError {
+    if (!this.allowed(writeNeed(target)) && !this.allowed(parentReadNeed(target))) return this.denied();
+    if (!target.spec.idPattern.test(target.id)) return invalidParameter("path", "id", "Invalid object id");
+    return objectNotFound(target.spec.name, target.id);
+  }
+
+  private creator(): string | null {
+    if (!this.settings.explicitPermissions) return null;
+    return this.author.userId ?? "system.Everyone";
+  }
+
+  private validId(target: ListTarget, id: unknown): string {
+    if (typeof id !== "string" || !target.spec.idPattern.test(id)) {
+      throw invalidParameter("path", "id", "Invalid object id");
+    }
+    return id;
+  }
+
+  private checkBucketExists(list: ListTarget): void {
+    if (list.spec.parentName === "bucket") requireParent(list, this.batch);
+  }
+
+  create(list: ListTarget, data: JsonObject | null, permissions: Permissions | null, preconditions: WriteOp["preconditions"]): WriteResult {
+    const postedId = data?.id;
+    if (typeof postedId === "string" && list.spec.idPattern.test(postedId)) {
+      const target = objectTarget(list.spec.name, list.location, postedId);
+      const existing = this.batch.object(target.uri);
+      if (existing.object) {
+        this.require(readNeed(target));
+        const object = toLiveWire(existing.object);
+        throwIfFailed(preconditions, { exists: true, timestamp: object.last_modified, existing: object });
+        return this.objectResult(200, object, existing.permissions);
+      }
+    }
+    this.require(createNeed(list));
+    this.checkBucketExists(list);
+    const id = postedId === undefined ? list.spec.generateId() : this.validId(list, postedId);
+    throwIfFailed(preconditions, { exists: false, timestamp: null });
+    const target = objectTarget(list.spec.name, list.location, id);
+    return this.store(target, 201, data ?? {}, withCreator(permissions ?? {}, this.creator()), null);
+  }
+
+  put(target: ObjectTarget, data: JsonObject | null, permissions: Permissions | null, preconditions: WriteOp["preconditions"]): WriteResult {
+    const existing = this.batch.object(target.uri);
+    const current = existing.object;
+    if (current && preconditions.ifNoneMatch !== "*") this.require(writeNeed(target));
+    else this.require(createNeed(target));
+    this.checkBucketExists(target);
+    this.validId(target, target.id);
+    throwIfFailed(preconditions, targetOf(current));
+    const nextData = data ?? (current ? toLiveWire(current) : {});
+    if (data && "id" in data && data.id !== target.id) {
+      throw invalidParameter("body", "id", "Object id does not match existing object");
+    }
+    const acl = current ? replacePermissions(existing.permissions, permissions) : (permissions ?? {});
+    return this.store(target, current ? 200 : 201, nextData, withCreator(acl, this.creator()), current);
+  }
+
+  patch(target: ObjectTarget, op: Extract<WriteOp, { kind: "patch" }>): WriteResult {
+    const existing = this.batch.object(target.uri);
+    const current = existing.object;
+    if (!current) throw this.missing(target);
+    this.require(writeNeed(target));
+    throwIfFailed(op.preconditions, targetOf(current));
+    const before = toLiveWire(current);
+    const patched = applyPatchBody(before, existing.permissions, op.patch, target.spec.permissions);
+    if (patched.data.id !== undefined && patched.data.id !== target.id) {
+      throw invalidParameter("body", "id", "Object id does not match existing object");
+    }
+    const result = this.store(target, 200, patched.data, withCreator(patched.permissions, this.creator()), current);
+    if (!result.ok || op.behavior === "full") return result;
+    const stored = result.body.data as JsonObject;
+    const changed: JsonObject = {};
+    for (const key of patched.sentKeys) {
+      const now = stored[key];
+      if (now === undefined || same(now, before[key])) continue;
+      if (op.behavior === "diff" && same(now, patched.sent[key])) continue;
+      changed[key] = now;
+    }
+    return { ...result, body: { data: changed } };
+  }
+
+  remove(target: ObjectTarget, forced: number | null, preconditions: WriteOp["preconditions"]): WriteResult {
+    const existing = this.batch.object(target.uri);
+    const current = existing.object;
+    if (!current) throw this.missing(target);
+    this.require(writeNeed(target));
+    throwIfFailed(preconditions, targetOf(current));
+    const tombstone = this.tombstone(target, current, forced);
+    return { ok: true, status: 200, timestamp: tombstone.last_modified, body: { data: tombstone } };
+  }
+
+  /** Turns a live object into a tombstone with its cascade; pushes the mutations. */
+  tombstone(target: ObjectTarget, current: StoredObject, forced: number | null) {
+    const accepted = forced !== null && forced > current.lastModified ? forced : null;
+    const { timestamp } = this.assign(target, accepted);
+    const mutations: Mutation[] = [
+      { kind: "tombstone", ref: target.ref, lastModified: timestamp },
+      { kind: "acl", uri: target.uri, permissions: {} },
+    ];
+    if (target.spec.name === "bucket" || target.spec.name === "collection") mutations.push({ kind: "purge", uri: target.uri });
+    if (target.spec.name === "group") mutations.push({ kind: "members", groupUri: target.uri, members: [] });
+    this.commitObject(target, mutations, timestamp, { object: null, permissions: {} });
+    return { id: target.id, last_modified: timestamp, deleted: true as const };
+  }
+
+  /** Validates and stores a live object, pushing its mutations. */
+  private store(
+    target: ObjectTarget,
+    status: number,
+    posted: JsonObject,
+    permissions: Permissions,
+    current: StoredObject | null,
+  ): Extract<WriteResult, { ok: true }> {
+    const parent = target.parent ? this.batch.object(target.parent.uri).object : null;
+    const data = target.spec.validate(storableData(posted), {
+      parent: parent?.data ?? null,
+      settings: { schemaValidation: this.settings.experimentalCollectionSchemaValidation },
+    });
+    if (JSON.stringify(data).length > MAX_OBJECT_BYTES) throw tooLarge();
+    let forced = forcedTimestamp(posted.last_modified);
+    if (forced !== null && current !== null && forced <= current.lastModified) forced = null;
+    const { timestamp } = this.assign(target, forced);
+    const mutations: Mutation[] = [{ kind: "put", ref: target.ref, lastModified: timestamp, data }];
+    const previous = this.batch.object(target.uri).permissions;
+    if (current === null || !samePermissions(previous, permissions)) {
+      mutations.push({ kind: "acl", uri: target.uri, permissions });
+    }
+    if (target.spec.name === "group") mutations.push({ kind: "members", groupUri: target.uri, members: groupMembers(data) });
+    const stored: StoredObject = { id: target.id, lastModified: timestamp, data, deleted: false };
+    this.commitObject(target, mutations, timestamp, { object: stored, permissions });
+    return this.objectResult(status, toLiveWire(stored), permissions);
+  }
+
+  private assign(target: ObjectTarget, forced: number | null) {
+    return assignTimestamp(this.batch.listTimestamp(target.list), this.now(), forced);
+  }
+
+  private commitObject(target: ObjectTarget, mutations: Mutation[], timestamp: number, state: { object: StoredObject | null; permissions: Permissions }): void {
+    this.batch.mutations.push(...mutations, { kind: "touch", list: target.list, lastModified: timestamp });
+    this.batch.setListTimestamp(target.list, timestamp);
+    this.batch.setObject(target.uri, state);
+  }
+
+  objectResult(status: number, object: KintoObject, permissions: Permissions): Extract<WriteResult, { ok: true }> {
+    return {
+      ok: true,
+      status,
+      timestamp: object.last_modified,
+      body: { data: object, permissions: visiblePermissions(permissions, this.author.principals) },
+    };
+  }
+}
+
+function targetOf(current: StoredObject | null): Target {
+  if (current === null) return { exists: false, timestamp: null };
+  return { exists: true, timestamp: current.lastModified, existing: toLiveWire(current) };
+}
+
+function throwIfFailed(preconditions: WriteOp["preconditions"], target: Target): void {
+  const failure = preconditionFailure(preconditions, target);
+  if (failure) throw failure;
+}
+
+function same(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}

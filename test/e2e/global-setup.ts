@@ -1,0 +1,188 @@
+// Global setup of the "e2e" vitest project (runs in Node, once per run).
+//
+// Starts `wrangler dev` on a free port with a fresh temporary --persist-to
+// directory (D1 migrations applied there first), waits for
+// GET /v1/__lbheartbeat__ to answer 200, and hands the base URL
+// (http://127.0.0.1:<port>/v1) to the tests with `provide("kintoUrl", …)`;
+// tests read it with `inject("kintoUrl")` (see ./client.ts).
+//
+// wrangler is started in its own process group (detached = setsid) and the
+// teardown kills the whole group: a SIGTERM to wrangler's parent (npx/npm)
+// would leave wrangler and its workerd children holding the port.
+//
+// Set KINTO_E2E_URL (e.g. http://127.0.0.1:8888/v1) to run the e2e tests
+// against an already running server instead.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { mkdtempSync, openSync, closeSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import type { TestProject } from "vitest/node";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** Base URL of the server under test, e.g. http://127.0.0.1:41234/v1 */
+    kintoUrl: string;
+  }
+}
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+const WRANGLER = path.join(ROOT, "node_modules", ".bin", "wrangler");
+const READY_TIMEOUT_MS = 60_000;
+const STOP_TIMEOUT_MS = 5_000;
+
+const wranglerEnv: NodeJS.ProcessEnv = {
+  ...process.env,
+  // No internet here: don't try to download Request.cf data or send metrics.
+  CLOUDFLARE_CF_FETCH_ENABLED: "false",
+  WRANGLER_SEND_METRICS: "false",
+};
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      if (address === null || typeof address === "string") {
+        server.close();
+        reject(new Error("could not get a free port"));
+        return;
+      }
+      server.close(() => resolve(address.port));
+    });
+  });
+}
+
+function tail(file: string, lines = 60): string {
+  try {
+    return readFileSync(file, "utf8").split("\n").slice(-lines).join("\n");
+  } catch {
+    return "(no log)";
+  }
+}
+
+function isAlive(child: ChildProcess): boolean {
+  return child.exitCode === null && child.signalCode === null;
+}
+
+/** Signals the whole process group of a detached child; ignores "no such process". */
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ESRCH") throw error;
+  }
+}
+
+function groupAlive(child: ChildProcess): boolean {
+  if (child.pid === undefined) return false;
+  try {
+    process.kill(-child.pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function stopGroup(child: ChildProcess): Promise<void> {
+  killGroup(child, "SIGTERM");
+  const deadline = Date.now() + STOP_TIMEOUT_MS;
+  while (groupAlive(child) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  if (groupAlive(child)) killGroup(child, "SIGKILL");
+}
+
+async function waitUntilReady(url: string, child: ChildProcess, logFile: string): Promise<void> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  let last = "no answer yet";
+  while (Date.now() < deadline) {
+    if (!isAlive(child)) {
+      throw new Error(
+        `wrangler dev exited (code ${child.exitCode}, signal ${child.signalCode}) before ${url} answered.\n` +
+          `--- wrangler log (${logFile}) ---\n${tail(logFile)}`,
+      );
+    }
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+      if (response.status === 200) return;
+      last = `HTTP ${response.status}`;
+      await response.arrayBuffer().catch(() => undefined);
+    } catch (error) {
+      last = String(error);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(
+    `${url} did not answer 200 within ${READY_TIMEOUT_MS / 1000} s (last: ${last}).\n` +
+      `--- wrangler log (${logFile}) ---\n${tail(logFile)}`,
+  );
+}
+
+export default async function setup(project: TestProject): Promise<(() => Promise<void>) | undefined> {
+  const external = process.env.KINTO_E2E_URL;
+  if (external) {
+    project.provide("kintoUrl", external.replace(/\/+$/, ""));
+    return undefined;
+  }
+
+  const stateDir = mkdtempSync(path.join(tmpdir(), "kinto-edge-e2e-"));
+  const persistTo = path.join(stateDir, "state");
+  const logFile = path.join(stateDir, "wrangler.log");
+
+  const migrate = spawnSync(
+    WRANGLER,
+    ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistTo],
+    // CI=true: wrangler otherwise asks for confirmation when it has a TTY.
+    { cwd: ROOT, env: { ...wranglerEnv, CI: "true" }, stdio: ["ignore", "pipe", "pipe"], encoding: "utf8" },
+  );
+  if (migrate.status !== 0) {
+    rmSync(stateDir, { recursive: true, force: true });
+    throw new Error(
+      `wrangler d1 migrations apply failed (status ${migrate.status}):\n${migrate.stdout}\n${migrate.stderr}`,
+    );
+  }
+
+  const port = await freePort();
+  const inspectorPort = await freePort();
+  const logFd = openSync(logFile, "a");
+  const child = spawn(
+    WRANGLER,
+    [
+      "dev",
+      "--local",
+      "--persist-to", persistTo,
+      "--ip", "127.0.0.1",
+      "--port", String(port),
+      "--inspector-port", String(inspectorPort),
+      "--log-level", "warn",
+      "--show-interactive-dev-session=false",
+    ],
+    { cwd: ROOT, env: wranglerEnv, stdio: ["ignore", logFd, logFd], detached: true },
+  );
+  closeSync(logFd);
+
+  // If vitest exits without running the teardown (crash, process.exit), still
+  // take wrangler and workerd down: they are not in our process group.
+  const onExit = (): void => killGroup(child, "SIGKILL");
+  process.once("exit", onExit);
+
+  const teardown = async (): Promise<void> => {
+    process.off("exit", onExit);
+    await stopGroup(child);
+    rmSync(stateDir, { recursive: true, force: true });
+  };
+
+  const baseUrl = `http://127.0.0.1:${port}/v1`;
+  try {
+    await waitUntilReady(`${baseUrl}/__lbheartbeat__`, child, logFile);
+  } catch (error) {
+    await teardown();
+    throw error;
+  }
+  project.provide("kintoUrl", baseUrl);
+  return teardown;
+}

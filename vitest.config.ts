@@ -1,0 +1,58 @@
+// Two vitest projects, run together by `npm test`:
+//   workers — unit + integration tests inside workerd (vitest-pool-workers),
+//             D1 migrations applied before each test file;
+//   e2e     — Node tests driving a real `wrangler dev` with real Kinto clients.
+import path from "node:path";
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
+import { defineConfig } from "vitest/config";
+
+const root = import.meta.dirname;
+
+export default defineConfig(async () => {
+  const migrations = await readD1Migrations(path.join(root, "migrations"));
+  return {
+    test: {
+      projects: [
+        {
+          plugins: [
+            cloudflareTest({
+              main: "./src/index.ts",
+              wrangler: { configPath: "./wrangler.toml" },
+              miniflare: { bindings: { TEST_MIGRATIONS: migrations } },
+            }),
+          ],
+          test: {
+            name: "workers",
+            root,
+            include: ["test/**/*.test.ts"],
+            exclude: ["test/e2e/**", "**/node_modules/**"],
+            setupFiles: ["./test/setup/apply-migrations.ts"],
+          },
+        },
+        {
+          test: {
+            name: "e2e",
+            root,
+            environment: "node",
+            include: ["test/e2e/**/*.test.ts"],
+            globalSetup: ["./test/e2e/global-setup.ts"],
+            testTimeout: 60_000,
+            hookTimeout: 90_000,
+            // kinto-http's `main` is a CJS bundle requiring `node-fetch` (not
+            // installed: Node 20 has fetch). Use its ESM build (lib/, global
+            // fetch); its imports lack extensions, so vite must inline it.
+            server: { deps: { inline: [/\/node_modules\/kinto-http\/lib\//] } },
+          },
+          resolve: {
+            alias: [
+              {
+                find: /^kinto-http$/,
+                replacement: path.join(root, "node_modules/kinto-http/lib/index.js"),
+              },
+            ],
+          },
+        },
+      ],
+    },
+  };
+});
