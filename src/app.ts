@@ -8,6 +8,7 @@ import { responseHeaders } from "./http/cors";
 import { onError } from "./http/error-handler";
 import { notFound } from "./http/not-found";
 import { serviceState } from "./http/service-state";
+import { registerBatch } from "./routes/batch";
 import { registerResources } from "./routes/resources";
 import { registerUtility, type Capabilities } from "./routes/utility";
 import { D1Storage } from "./storage/d1";
@@ -32,5 +33,6 @@ export function buildApp(): Hono<AppEnv> {
 
   registerUtility(app, () => capabilities);
   registerResources(app);
+  registerBatch(app);
   return app;
 }

@@ -31,6 +31,11 @@ export async function authenticate(request: Request, settings: Settings): Promis
   return null;
 }
 
+/** `WWW-Authenticate` values of a 401: one per enabled policy (contract §7.2). */
+export function challenges(settings: Settings): string[] {
+  return settings.multiauthPolicies.includes("basicauth") ? ['Basic realm="Realm"'] : [];
+}
+
 /** The user id, the system principals and the groups the user (or every authenticated user) is in. */
 export async function principalsOf(storage: D1Storage, userId: string): Promise<string[]> {
   const groups = await storage.selectColumn(

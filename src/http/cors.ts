@@ -1,6 +1,7 @@
 /** CORS (contract §2.4) and the headers every response carries (§2.3). */
 import type { MiddlewareHandler } from "hono";
 import type { Settings } from "../config";
+import { challenges } from "../auth/identity";
 import type { AppEnv } from "../context";
 
 const EXPOSED = [
@@ -26,13 +27,16 @@ export function allowedOrigin(settings: Settings, origin: string | null): string
   return settings.corsOrigins.some((pattern) => globMatches(pattern, origin)) ? origin : null;
 }
 
-/** Adds CORS, security and exposure headers to every response, errors included. */
+/** Adds CORS, security, exposure and 401 challenge headers to every response, errors included. */
 export function responseHeaders(): MiddlewareHandler<AppEnv> {
   return async function headers(c, next) {
     await next();
     const allow = allowedOrigin(c.get("settings"), c.req.header("Origin") ?? null);
     const response = c.res;
     for (const [name, value] of Object.entries(SECURITY)) response.headers.set(name, value);
+    if (response.status === 401 && !response.headers.has("WWW-Authenticate")) {
+      for (const challenge of challenges(c.get("settings"))) response.headers.append("WWW-Authenticate", challenge);
+    }
     if (allow !== null) {
       response.headers.set("Access-Control-Allow-Origin", allow);
       if (c.req.method !== "OPTIONS") response.headers.set("Access-Control-Expose-Headers", EXPOSED);

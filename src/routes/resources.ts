@@ -3,21 +3,21 @@ import type { Hono } from "hono";
 import type { AppEnv } from "../context";
 import { readObject, readPlural } from "../resources/read";
 import type { ResourceName } from "../resources/spec";
-import { createObject, deleteObject, deletePlural, patchObject, putObject } from "../resources/write";
+import { writeHandler } from "../resources/write";
 import { PATHS } from "./paths";
 import { registerRoute } from "./register";
 
 function registerResource(app: Hono<AppEnv>, resource: ResourceName, plural: string, object: string): void {
   registerRoute(app, plural, {
     GET: readPlural(resource),
-    POST: createObject(resource),
-    DELETE: deletePlural(resource),
+    POST: writeHandler(resource, "POST", true),
+    DELETE: writeHandler(resource, "DELETE", true),
   });
   registerRoute(app, object, {
     GET: readObject(resource),
-    PUT: putObject(resource),
-    PATCH: patchObject(resource),
-    DELETE: deleteObject(resource),
+    PUT: writeHandler(resource, "PUT", false),
+    PATCH: writeHandler(resource, "PATCH", false),
+    DELETE: writeHandler(resource, "DELETE", false),
   });
 }
 

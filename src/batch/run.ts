@@ -1,0 +1,162 @@
+/**
+ * Runs the sub-requests of a batch in order. Consecutive writes to one parent by one author
+ * go to that parent's Writer in one call, committed in one D1 transaction; everything else
+ * is dispatched in-process through the app. Each sub-request keeps its own status.
+ */
+import type { Hono } from "hono";
+import { authenticate, principalsOf, ANONYMOUS, type Identity } from "../auth/identity";
+import type { Settings } from "../config";
+import type { AppEnv } from "../context";
+import type { Bindings } from "../env";
+import { KintoError } from "../errors";
+import { renderError } from "../http/error-handler";
+import { MAX_BODY_BYTES, tooLarge } from "../http/body";
+import { writeOpOf, type WriteMethod } from "../resources/write-op";
+import { renderResult } from "../resources/write";
+import { matchResourcePath } from "../routes/match";
+import { D1Storage } from "../storage/d1";
+import { sendToWriter, writerName } from "../writer/client";
+import type { WriteOp } from "../writer/protocol";
+import type { SubRequest } from "./request";
+
+export interface BatchEntry {
+  status: number;
+  path: string;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+const WRITE_METHODS = new Set<string>(["POST", "PUT", "PATCH", "DELETE"]);
+const MAX_REDIRECTS = 2;
+
+interface Pending {
+  writer: string;
+  authorization: string;
+  identity: Identity;
+  entries: { index: number; op: WriteOp; url: URL }[];
+}
+
+/** What a batch run needs from the request around it. */
+export interface BatchContext {
+  app: Hono<AppEnv>;
+  env: Bindings;
+  settings: Settings;
+  origin: string;
+  /** The batch request's own headers; sub-request headers overlay them. */
+  headers: Headers;
+  executionCtx: ExecutionContext | undefined;
+}
+
+const SPECIAL_CASE: Record<string, string> = { etag: "ETag", "www-authenticate": "WWW-Authenticate" };
+
+/** `content-type` → `Content-Type`, as Kinto spells response headers. */
+function headerName(name: string): string {
+  return SPECIAL_CASE[name] ?? name.replace(/(^|-)([a-z])/g, (_, dash: string, letter: string) => dash + letter.toUpperCase());
+}
+
+async function toEntry(response: Response, path: string, method: string): Promise<BatchEntry> {
+  const text = method === "HEAD" ? "" : await response.text();
+  let body: unknown = text;
+  if (text !== "") {
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = text;
+    }
+  }
+  return { status: response.status, path, headers: Object.fromEntries([...response.headers].map(([name, value]) => [headerName(name), value])), body };
+}
+
+function decodedPath(url: URL): string {
+  try {
+    return decodeURIComponent(url.pathname);
+  } catch {
+    return url.pathname;
+  }
+}
+
+export async function runBatch(context: BatchContext, requests: SubRequest[]): Promise<BatchEntry[]> {
+  const entries: BatchEntry[] = new Array<BatchEntry>(requests.length);
+  const identities = new Map<string, Identity>();
+  let pending: Pending | null = null;
+
+  const identityFor = async (authorization: string): Promise<Identity> => {
+    let identity = identities.get(authorization);
+    if (identity === undefined) {
+      const probe = new Request(context.origin, { headers: authorization ? { Authorization: authorization } : {} });
+      const userId = await authenticate(probe, context.settings);
+      identity = userId === null ? ANONYMOUS : { userId, principals: await principalsOf(new D1Storage(context.env.DB), userId) };
+      identities.set(authorization, identity);
+    }
+    return identity;
+  };
+
+  const flush = async (): Promise<void> => {
+    if (pending === null) return;
+    const group = pending;
+    pending = null;
+    const { userId, principals } = group.identity;
+    const results = await sendToWriter(context.env, { author: { userId, principals }, ops: group.entries.map((e) => e.op) });
+    await Promise.all(
+      group.entries.map(async ({ index, url }, i) => {
+        const result = results[i];
+        if (result === undefined) throw new Error("the writer answered fewer results than operations");
+        entries[index] = await toEntry(renderResult(result, url), decodedPath(url), "POST");
+      }),
+    );
+  };
+
+  for (const [index, request] of requests.entries()) {
+    const url = new URL(request.path, context.origin);
+    const headers = new Headers(context.headers);
+    headers.delete("Content-Length");
+    for (const [name, value] of Object.entries(request.headers)) headers.set(name, value);
+    const body = request.body === null ? "" : JSON.stringify(request.body);
+    if (request.body !== null) headers.set("Content-Type", "application/json; charset=utf-8");
+
+    const match = WRITE_METHODS.has(request.method) ? matchResourcePath(url.pathname.replace(/^\/v1/, "")) : null;
+    if (match !== null && url.pathname.startsWith("/v1/")) {
+      try {
+        if (body.length > MAX_BODY_BYTES) throw tooLarge();
+        const op = writeOpOf({
+          method: request.method as WriteMethod,
+          resource: match.resource,
+          location: match.location,
+          id: match.id,
+          headers,
+          body,
+          search: url.search,
+        });
+        const authorization = headers.get("Authorization") ?? "";
+        const writer = writerName(op);
+        if (pending !== null && (pending.writer !== writer || pending.authorization !== authorization)) await flush();
+        pending ??= { writer, authorization, identity: await identityFor(authorization), entries: [] };
+        pending.entries.push({ index, op, url });
+      } catch (error) {
+        if (!(error instanceof KintoError)) throw error;
+        await flush();
+        entries[index] = await toEntry(renderError(error), decodedPath(url), request.method);
+      }
+      continue;
+    }
+    await flush();
+    entries[index] = await dispatch(context, request.method, url, headers, body);
+  }
+  await flush();
+  return entries;
+}
+
+/** Sends a sub-request through the app itself, following its redirects. */
+async function dispatch(context: BatchContext, method: string, start: URL, headers: Headers, body: string): Promise<BatchEntry> {
+  let url = start;
+  for (let hop = 0; ; hop++) {
+    const request = new Request(url, { method, headers, ...(body !== "" && method !== "GET" && method !== "HEAD" ? { body } : {}) });
+    const response = await context.app.fetch(request, context.env, context.executionCtx);
+    const location = response.headers.get("Location");
+    if (response.status === 307 && location !== null && hop < MAX_REDIRECTS) {
+      url = new URL(location, url);
+      continue;
+    }
+    return toEntry(response, decodedPath(url), method);
+  }
+}

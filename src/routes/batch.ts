@@ -1,0 +1,41 @@
+/** `POST /batch` (contract §8). */
+import type { Hono } from "hono";
+import { runBatch } from "../batch/run";
+import { parseBatch } from "../batch/request";
+import type { AppEnv } from "../context";
+import { ERRNO, KintoError } from "../errors";
+import { JSON_TYPES, MAX_BODY_BYTES, checkContentType, parseJson, readBodyText } from "../http/body";
+import { json, origin } from "../http/respond";
+import { registerRoute } from "./register";
+
+export function registerBatch(app: Hono<AppEnv>): void {
+  registerRoute(app, "/batch", {
+    POST: async (c) => {
+      checkContentType(c.req.header("Content-Type"), JSON_TYPES);
+      const settings = c.get("settings");
+      const limit = settings.batchMaxRequests;
+      const text = await readBodyText(c.req.raw, MAX_BODY_BYTES * Math.max(limit ?? 25, 1));
+      const requests = parseBatch(text.trim() === "" ? {} : parseJson(text), limit);
+      let executionCtx: ExecutionContext | undefined;
+      try {
+        executionCtx = c.executionCtx;
+      } catch {
+        executionCtx = undefined;
+      }
+      const responses = await runBatch(
+        { app, env: c.env, settings, origin: origin(c), headers: c.req.raw.headers, executionCtx },
+        requests,
+      );
+      const failure = responses.find((entry) => entry.status >= 500);
+      if (failure !== undefined) {
+        const body = failure.body as { errno?: number; message?: string } | string;
+        throw new KintoError({
+          status: failure.status,
+          errno: typeof body === "object" && body.errno !== undefined ? body.errno : ERRNO.UNDEFINED,
+          ...(typeof body === "object" && body.message ? { message: body.message } : {}),
+        });
+      }
+      return json(c, 200, { responses });
+    },
+  });
+}
