@@ -25,3 +25,9 @@ export function origin(c: AppContext): string {
   const host = settings.httpHost ?? url.host;
   return `${scheme}://${host}`;
 }
+
+/** The request URL as clients see it (`http_scheme` / `http_host` applied). */
+export function publicUrl(c: AppContext): URL {
+  const url = new URL(c.req.url);
+  return new URL(`${url.pathname}${url.search}`, origin(c));
+}

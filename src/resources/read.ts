@@ -3,14 +3,15 @@ import type { AppContext } from "../context";
 import { KintoError, forbidden, invalidParameter, missingResource, objectNotFound, unauthorized } from "../errors";
 import { recordCacheHeaders, resourceCacheHeaders } from "../http/cache";
 import { isNotModified, parsePreconditions, preconditionFailure, timestampHeaders } from "../http/preconditions";
-import { empty, json } from "../http/respond";
+import { empty, json, publicUrl } from "../http/respond";
 import { visiblePermissions } from "../permissions/acl";
 import { isAllowed, urisToCheck, type Holds } from "../permissions/authorize";
 import { listAccess } from "../permissions/list-access";
 import { projectFields } from "../protocol/query/fields";
 import { nextPageUrl } from "../protocol/query/next-page";
+import { parseFields } from "../protocol/query/fields-param";
 import { parseListQuery } from "../protocol/query/parse";
-import { encodeToken } from "../protocol/query/token";
+import { encodeToken, newNonce } from "../protocol/query/token";
 import { sortValuesOf } from "../protocol/query/compile";
 import { D1Storage } from "../storage/d1";
 import { countLive, listPage } from "../storage/list";
@@ -26,14 +27,6 @@ export const TO_DEPRECATED_ALERT = JSON.stringify({
   message: "_to is now deprecated, you should use _before instead",
   url: "https://kinto.readthedocs.io/en/2.4.0/api/resource.html#list-of-available-url-parameters",
 });
-
-/** `_fields` of an object GET; filters do not apply there. */
-function fieldsParam(params: URLSearchParams): string[] | null {
-  const raw = params.get("_fields");
-  if (raw === null) return null;
-  const fields = raw.split(",").map((field) => field.trim()).filter((field) => field !== "");
-  return fields.length > 0 ? fields : null;
-}
 
 function denied(c: AppContext): KintoError {
   return c.get("identity").userId === null ? unauthorized() : forbidden();
@@ -96,9 +89,9 @@ export function readPlural(resource: ResourceName) {
       const token = encodeToken({
         lastObject: sortValuesOf(last, query.sort),
         offset: (query.token?.offset ?? 0) + objects.length,
-        nonce: `pagination-token-${crypto.randomUUID()}`,
+        nonce: newNonce(),
       });
-      headers["Next-Page"] = nextPageUrl(new URL(c.req.url), query.limit, token);
+      headers["Next-Page"] = nextPageUrl(publicUrl(c), query.limit, token);
     }
     return json(c, 200, { data }, headers);
   };
@@ -129,7 +122,7 @@ export function readObject(resource: ResourceName) {
     if (isNotModified(preconditions, condition)) return empty(304, headers);
     const failure = preconditionFailure(preconditions, condition);
     if (failure) throw failure;
-    const fields = fieldsParam(new URL(c.req.url).searchParams);
+    const fields = parseFields(new URL(c.req.url).searchParams.getAll("_fields"), { settings, now: Date.now() });
     if (fields) return json(c, 200, { data: projectFields(object, fields) }, headers);
     return json(c, 200, { data: object, permissions: visiblePermissions(permissions, principals) }, headers);
   };

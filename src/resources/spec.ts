@@ -2,6 +2,7 @@
  * What distinguishes one resource kind from another. The generic engine (routes, writer)
  * reads these specs; it never switches on a resource name.
  */
+import type { StoredObject } from "../storage/types";
 import type { JsonObject } from "../wire";
 
 export type ResourceName = "bucket" | "collection" | "group" | "record";
@@ -21,9 +22,12 @@ export interface ObjectRef {
 
 /** What a spec's `validate` may consult; read in the writer's critical section. */
 export interface ValidationContext {
-  /** The parent object's data, when the parent is an object (collection for records). */
-  parent: JsonObject | null;
-  settings: { schemaValidation: boolean };
+  /** The parent object (the collection of a record, the bucket of a collection or group). */
+  parent: StoredObject | null;
+  /** The bucket above the object (null for buckets). */
+  bucket: StoredObject | null;
+  /** `experimental_collection_schema_validation`. */
+  schemaValidation: boolean;
 }
 
 export interface ResourceSpec {
@@ -41,8 +45,8 @@ export interface ResourceSpec {
   /** The parent's kind when it is an object. */
   readonly parentName: ResourceName | null;
   /**
-   * Checks and normalises `data` (without `id`/`last_modified`) before storage.
-   * Throws a 400 KintoError on invalid data.
+   * Checks and normalises `data` (with the object's `id`, without `last_modified`) before
+   * storage. Throws a 400 KintoError on invalid data.
    */
   validate(data: JsonObject, context: ValidationContext): JsonObject;
 }

@@ -1,8 +1,9 @@
 /** The four core resource kinds (contract §3.3–3.6). */
 import { invalidParameter } from "../errors";
-import type { JsonObject } from "../wire";
+import { checkSchema, validateWithSchema } from "../schema/validate";
+import type { JsonObject, JsonValue } from "../wire";
 import { OBJECT_ID_PATTERN, generateName, generateUuid } from "./ids";
-import type { Location, ResourceName, ResourceSpec } from "./spec";
+import type { Location, ResourceName, ResourceSpec, ValidationContext } from "./spec";
 
 function bucketUri(location: Location): string {
   return `/buckets/${location.bucket ?? ""}`;
@@ -21,7 +22,7 @@ export const bucketSpec: ResourceSpec = {
   parentId: () => "",
   parentRef: () => null,
   parentName: null,
-  validate: (data) => data,
+  validate: validateBucket,
 };
 
 export const collectionSpec: ResourceSpec = {
@@ -61,7 +62,7 @@ export const recordSpec: ResourceSpec = {
     id: location.collection ?? "",
   }),
   parentName: "collection",
-  validate: (data) => data,
+  validate: validateRecord,
 };
 
 export const SPECS: Record<ResourceName, ResourceSpec> = {
@@ -71,14 +72,52 @@ export const SPECS: Record<ResourceName, ResourceSpec> = {
   record: recordSpec,
 };
 
-/** `schema` must be an object; `cache_expires` an integer (a float is truncated, null removes it). */
-function validateCollection(data: JsonObject): JsonObject {
+function isObject(value: JsonValue | undefined): value is JsonObject {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** With validation on, `data` must match the bucket's `<resource>:schema` when it has one. */
+function checkBucketSchema(data: JsonObject, resource: ResourceName, context: ValidationContext): void {
+  if (!context.schemaValidation) return;
+  const schema = context.bucket?.data[`${resource}:schema`];
+  if (isObject(schema)) validateWithSchema(data, schema, ["last_modified"]);
+}
+
+/** `collection:schema`, `group:schema` and `record:schema` must be JSON Schemas whenever present. */
+function validateBucket(data: JsonObject): JsonObject {
+  for (const field of ["collection:schema", "group:schema", "record:schema"]) {
+    const schema = data[field];
+    if (schema === undefined) continue;
+    if (!isObject(schema)) throw invalidParameter("body", `data.${field}`, "Schema should be a JSON object.");
+    checkSchema(schema, `data.${field}`);
+  }
+  return data;
+}
+
+/**
+ * With validation on: the collection's non-empty `schema`, then the bucket's `record:schema`
+ * (contract §3.6). A record valid against its collection's schema is stamped with its version.
+ */
+function validateRecord(data: JsonObject, context: ValidationContext): JsonObject {
+  if (!context.schemaValidation) return data;
+  const collection = context.parent;
+  const schema = collection?.data.schema;
+  let result = data;
+  if (collection && isObject(schema) && Object.keys(schema).length > 0) {
+    validateWithSchema(data, schema, ["last_modified", "schema"]);
+    result = { ...data, schema: collection.lastModified };
+  }
+  checkBucketSchema(data, "record", context);
+  return result;
+}
+
+/** `schema` must be a JSON Schema; `cache_expires` an integer (a float is truncated, null removes it). */
+function validateCollection(data: JsonObject, context: ValidationContext): JsonObject {
   const result = { ...data };
   if ("schema" in result) {
     const schema = result.schema;
-    if (typeof schema !== "object" || schema === null || Array.isArray(schema)) {
-      throw invalidParameter("body", "data.schema", "Schema should be a JSON object.");
-    }
+    if (!isObject(schema)) throw invalidParameter("body", "data.schema", "Schema should be a JSON object.");
+    checkSchema(schema, "data.schema");
   }
   if ("cache_expires" in result) {
     const value = result.cache_expires;
@@ -90,11 +129,12 @@ function validateCollection(data: JsonObject): JsonObject {
       throw invalidParameter("body", "data.cache_expires", `${JSON.stringify(value)} is not an integer`);
     }
   }
+  checkBucketSchema(result, "collection", context);
   return result;
 }
 
 /** `members` defaults to []; each member is a principal, never a group or `system.Everyone`. */
-function validateGroup(data: JsonObject): JsonObject {
+function validateGroup(data: JsonObject, context: ValidationContext): JsonObject {
   const members = data.members ?? [];
   if (!Array.isArray(members)) {
     throw invalidParameter("body", "data.members", `${JSON.stringify(members)} is not a list`);
@@ -107,7 +147,9 @@ function validateGroup(data: JsonObject): JsonObject {
       throw invalidParameter("body", "data.members", `'${member}' is not a valid user ID.`);
     }
   }
-  return { ...data, members };
+  const result = { ...data, members };
+  checkBucketSchema(result, "group", context);
+  return result;
 }
 
 /** The member list of a stored group. */

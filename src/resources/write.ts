@@ -4,6 +4,7 @@ import { KintoError } from "../errors";
 import { readBodyText } from "../http/body";
 import { timestampHeaders } from "../http/preconditions";
 import { renderError } from "../http/error-handler";
+import { publicUrl } from "../http/respond";
 import { nextPageUrl } from "../protocol/query/next-page";
 import { sendToWriter } from "../writer/client";
 import type { WriteResult } from "../writer/protocol";
@@ -23,7 +24,7 @@ export function renderResult(result: WriteResult, url: URL): Response {
 
 export function writeHandler(resource: ResourceName, method: WriteMethod, plural: boolean) {
   return async (c: AppContext): Promise<Response> => {
-    const url = new URL(c.req.url);
+    const url = publicUrl(c);
     const op = writeOpOf({
       method,
       resource,

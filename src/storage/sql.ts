@@ -4,8 +4,14 @@ import { SQLiteSyncDialect } from "drizzle-orm/sqlite-core";
 
 const dialect = new SQLiteSyncDialect();
 
+/** A fragment → the `{ sql, params }` pair that `D1Database.prepare().bind()` takes. */
+export function toQuery(fragment: SQL): { sql: string; params: unknown[] } {
+  const { sql, params } = dialect.sqlToQuery(fragment);
+  return { sql, params };
+}
+
 export function statement(db: D1Database, query: SQL): D1PreparedStatement {
-  const { sql, params } = dialect.sqlToQuery(query);
+  const { sql, params } = toQuery(query);
   return db.prepare(sql).bind(...params);
 }
 

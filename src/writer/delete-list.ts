@@ -1,6 +1,6 @@
 /** Plural DELETE (contract §3.1.3): tombstones for one page of matching objects the caller may write. */
 import { parseListQuery } from "../protocol/query/parse";
-import { encodeToken } from "../protocol/query/token";
+import { encodeToken, newNonce } from "../protocol/query/token";
 import { sortValuesOf } from "../protocol/query/compile";
 import { preconditionFailure } from "../http/preconditions";
 import { listAccess } from "../permissions/list-access";
@@ -49,7 +49,7 @@ export async function deleteList(
           nextToken: encodeToken({
             lastObject: sortValuesOf({ ...last.data, id: last.id, last_modified: last.lastModified }, query.sort),
             offset: (query.token?.offset ?? 0) + page.objects.length,
-            nonce: `pagination-token-${crypto.randomUUID()}`,
+            nonce: newNonce(),
           }),
           limit: query.limit,
         }

@@ -107,6 +107,9 @@ function readsFor(ops: WriteOp[], author: Author) {
     const list = listTarget(op.resource, op.location);
     lists.set(`${list.list.resourceName} ${list.parentId}`, list.list);
     if (list.parent) objects.set(list.parent.uri, list.parent.ref);
+    if (op.resource === "record") {
+      objects.set(list.lineage.bucket, { resourceName: "bucket", parentId: "", id: op.location.bucket ?? "" });
+    }
     needs.push(createNeed(list));
     const parentNeed = parentReadNeed(list);
     if (parentNeed) needs.push(parentNeed);
@@ -269,10 +272,14 @@ export class OpContext {
     current: StoredObject | null,
   ): Extract<WriteResult, { ok: true }> {
     const parent = target.parent ? this.batch.object(target.parent.uri).object : null;
-    const data = target.spec.validate(storableData(posted), {
-      parent: parent?.data ?? null,
-      settings: { schemaValidation: this.settings.experimentalCollectionSchemaValidation },
-    });
+    const bucket = target.spec.name === "bucket" ? null : this.batch.object(target.lineage.bucket).object;
+    // Specs see the id (a schema may declare it); storage keeps it in its own column.
+    const data = storableData(
+      target.spec.validate(
+        { ...storableData(posted), id: target.id },
+        { parent, bucket, schemaValidation: this.settings.experimentalCollectionSchemaValidation },
+      ),
+    );
     if (JSON.stringify(data).length > MAX_OBJECT_BYTES) throw tooLarge();
     let forced = forcedTimestamp(posted.last_modified);
     if (forced !== null && current !== null && forced <= current.lastModified) forced = null;

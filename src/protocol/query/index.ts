@@ -11,4 +11,4 @@ export { matchesFilters } from "./memory-filter";
 export { decodeToken, encodeToken, newNonce } from "./token";
 export { projectFields } from "./fields";
 export { nextPageUrl } from "./next-page";
-export { toQuery } from "./to-query";
+
