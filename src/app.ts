@@ -10,12 +10,13 @@ import { notFound } from "./http/not-found";
 import { serviceState } from "./http/service-state";
 import { registerBatch } from "./routes/batch";
 import { registerResources } from "./routes/resources";
-import { registerUtility, type Capabilities } from "./routes/utility";
+import { capabilitiesOf } from "./capabilities";
+import { PLUGINS } from "./plugins";
+import { registerUtility } from "./routes/utility";
 import { D1Storage } from "./storage/d1";
 
 export function buildApp(): Hono<AppEnv> {
   const app = new Hono<AppEnv>({ strict: true });
-  const capabilities: Capabilities = {};
 
   app.onError(onError);
   app.notFound(notFound);
@@ -31,8 +32,9 @@ export function buildApp(): Hono<AppEnv> {
   });
   app.use(identityMiddleware((db) => new D1Storage(db)));
 
-  registerUtility(app, () => capabilities);
+  registerUtility(app, (settings) => capabilitiesOf(settings, PLUGINS));
   registerResources(app);
   registerBatch(app);
+  for (const plugin of PLUGINS) plugin.register(app);
   return app;
 }

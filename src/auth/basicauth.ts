@@ -2,11 +2,13 @@
 
 const encoder = new TextEncoder();
 
-/** Lowercase hex HMAC-SHA256 of `message` under `secret`. */
+/**
+ * Lowercase hex HMAC-SHA256 of `message` under `secret`. WebCrypto refuses an empty key;
+ * HMAC pads keys with zero bytes, so one zero byte is the same key as none.
+ */
 export async function hmacHex(secret: string, message: string): Promise<string> {
-  const key = await crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, [
-    "sign",
-  ]);
+  const raw = secret === "" ? new Uint8Array(1) : encoder.encode(secret);
+  const key = await crypto.subtle.importKey("raw", raw, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
   const signature = await crypto.subtle.sign("HMAC", key, encoder.encode(message));
   return [...new Uint8Array(signature)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
 }

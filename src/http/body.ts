@@ -76,7 +76,8 @@ export function parseJson(text: string): JsonValue {
     }) as JsonValue;
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw invalidParameter("body", null, `Invalid JSON: ${reason}`);
+    // An empty name makes the message the description alone, as Kinto words it.
+    throw invalidParameter("body", "", `Invalid JSON: ${reason}`);
   }
 }
 

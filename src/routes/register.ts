@@ -4,18 +4,29 @@
  */
 import type { Hono } from "hono";
 import type { AppContext, AppEnv } from "../context";
-import { invalidParameter, methodNotAllowed } from "../errors";
+import type { Settings } from "../config";
+import { invalidParameter, methodNotAllowed, missingResource } from "../errors";
 import { preflight } from "../http/cors";
 import { API_PREFIX } from "./paths";
 
 export type Handler = (c: AppContext) => Promise<Response> | Response;
 export type MethodTable = Partial<Record<"GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE", Handler>>;
 
-export function registerRoute(app: Hono<AppEnv>, path: string, methods: MethodTable): void {
+/** A route of a plugin exists only while `enabled` holds for the request's settings. */
+export function registerRoute(
+  app: Hono<AppEnv>,
+  path: string,
+  methods: MethodTable,
+  enabled: (settings: Settings) => boolean = () => true,
+): void {
   const full = `${API_PREFIX}${path}`;
   const table: MethodTable = { ...methods };
   if (table.GET && !table.HEAD) table.HEAD = table.GET;
   const allowed = Object.keys(table);
+  app.use(full, async (c, next) => {
+    if (!enabled(c.get("settings"))) throw missingResource();
+    await next();
+  });
   for (const [method, handler] of Object.entries(table)) {
     app.on(method, full, handler);
   }

@@ -1,15 +1,16 @@
 /** `/`, `/__heartbeat__`, `/__lbheartbeat__`, `/__version__` (contract §9). */
 import type { Hono } from "hono";
+import type { Settings } from "../config";
 import type { AppContext, AppEnv } from "../context";
+import type { Capability } from "../plugins/plugin";
 import { expiresHeaders } from "../http/cache";
 import { apiRoot, json } from "../http/respond";
 import { PATHS } from "./paths";
 import { registerRoute } from "./register";
 
-/** Capabilities registered by plugins; `{}` when none. */
-export type Capabilities = Record<string, { description: string; url: string; [extra: string]: unknown }>;
+type CapabilitiesOf = (settings: Settings) => Record<string, Capability>;
 
-function hello(capabilities: () => Capabilities) {
+function hello(capabilities: CapabilitiesOf) {
   return (c: AppContext): Response => {
     const settings = c.get("settings");
     const identity = c.get("identity");
@@ -24,7 +25,7 @@ function hello(capabilities: () => Capabilities) {
         readonly: settings.readonly,
         explicit_permissions: settings.explicitPermissions,
       },
-      capabilities: capabilities(),
+      capabilities: capabilities(settings),
     };
     if (settings.eos !== null) body.eos = settings.eos;
     if (identity.userId !== null) body.user = { id: identity.userId, principals: identity.principals };
@@ -64,7 +65,7 @@ export const VERSION = {
   build: "unknown",
 };
 
-export function registerUtility(app: Hono<AppEnv>, capabilities: () => Capabilities): void {
+export function registerUtility(app: Hono<AppEnv>, capabilities: CapabilitiesOf): void {
   registerRoute(app, PATHS.hello, { GET: hello(capabilities) });
   registerRoute(app, PATHS.heartbeat, { GET: heartbeat });
   registerRoute(app, PATHS.lbheartbeat, { GET: (c) => json(c, 200, {}) });

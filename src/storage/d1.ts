@@ -139,6 +139,15 @@ export class D1Storage {
     return value;
   }
 
+  /** Deletes everything: objects, timestamps, ACLs, group memberships (the flush plugin). */
+  async flush(): Promise<void> {
+    await this.db.batch(
+      ["objects", "timestamps", "access_control_entries", "user_principals"].map((table) =>
+        this.db.prepare(`DELETE FROM ${table}`),
+      ),
+    );
+  }
+
   /** Reads a page of raw rows with a caller-built WHERE/ORDER BY (see storage/list.ts). */
   async selectRows(query: SQL): Promise<StoredObject[]> {
     const { results } = await statement(this.db, query).all<ObjectRow>();

@@ -26,9 +26,9 @@ export function mergePatch(target: JsonValue | undefined, patch: JsonValue): Jso
   return result;
 }
 
-/** The ACL as JSON-Patch sees it: `{perm: {principal: principal}}`. */
+/** The ACL as JSON-Patch sees it: `{perm: {principal: principal}}`; `read` and `write` always exist. */
 function aclAsDocument(permissions: Permissions): JsonObject {
-  const document: JsonObject = {};
+  const document: JsonObject = { read: {}, write: {} };
   for (const [name, principals] of Object.entries(permissions)) {
     document[name] = Object.fromEntries(principals.map((p) => [p, p]));
   }

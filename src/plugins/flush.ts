@@ -1,0 +1,31 @@
+/** `kinto.plugins.flush`: `POST /__flush__` wipes every table (contract §10.3). For tests and demos only. */
+import { json } from "../http/respond";
+import { registerRoute } from "../routes/register";
+import { D1Storage } from "../storage/d1";
+import { isIncluded, type Plugin } from "./plugin";
+
+const NAME = "kinto.plugins.flush";
+
+export const flushPlugin: Plugin = {
+  name: NAME,
+  enabled: (settings) => isIncluded(settings, NAME) && settings.flushEndpointEnabled,
+  capabilities: () => ({
+    flush_endpoint: {
+      description: "The __flush__ endpoint can be used to remove all data from all backends.",
+      url: "https://kinto.readthedocs.io/en/latest/api/1.x/flush.html",
+    },
+  }),
+  register(app) {
+    registerRoute(
+      app,
+      "/__flush__",
+      {
+        POST: async (c) => {
+          await new D1Storage(c.env.DB).flush();
+          return json(c, 202, {});
+        },
+      },
+      (settings) => flushPlugin.enabled(settings),
+    );
+  },
+};

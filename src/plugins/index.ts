@@ -1,0 +1,5 @@
+/** Every plugin the server ships; each is active only while its settings enable it. */
+import { flushPlugin } from "./flush";
+import type { Plugin } from "./plugin";
+
+export const PLUGINS: readonly Plugin[] = [flushPlugin];
