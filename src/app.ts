@@ -1,6 +1,6 @@
 /** Builds the app: settings, headers, service state, identity, then every route. */
 import { Hono } from "hono";
-import { identityMiddleware } from "./auth/identity";
+import { Authenticator, basicauthPolicy, identityMiddleware } from "./auth/identity";
 import { settingsOf } from "./config";
 import type { AppEnv } from "./context";
 import { checkAccept } from "./http/body";
@@ -13,7 +13,6 @@ import { registerResources } from "./routes/resources";
 import { capabilitiesOf } from "./capabilities";
 import { PLUGINS } from "./plugins";
 import { registerUtility } from "./routes/utility";
-import { D1Storage } from "./storage/d1";
 
 export function buildApp(): Hono<AppEnv> {
   const app = new Hono<AppEnv>({ strict: true });
@@ -30,7 +29,8 @@ export function buildApp(): Hono<AppEnv> {
     if (c.req.method !== "OPTIONS") checkAccept(c.req.header("Accept"));
     await next();
   });
-  app.use(identityMiddleware((db) => new D1Storage(db)));
+  const policies = Object.assign({ basicauth: basicauthPolicy }, ...PLUGINS.map((plugin) => plugin.policies ?? {}));
+  app.use(identityMiddleware(new Authenticator(policies)));
 
   registerUtility(app, (settings) => capabilitiesOf(settings, PLUGINS));
   registerResources(app);

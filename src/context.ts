@@ -1,6 +1,6 @@
 /** The Hono environment shared by every route: bindings plus per-request values. */
 import type { Context } from "hono";
-import type { Identity } from "./auth/identity";
+import type { Authenticator, Identity } from "./auth/identity";
 import type { Settings } from "./config";
 import type { Bindings } from "./env";
 
@@ -9,6 +9,7 @@ export interface AppEnv {
   Variables: {
     settings: Settings;
     identity: Identity;
+    authenticator: Authenticator;
   };
 }
 

@@ -6,8 +6,9 @@ import { sql } from "drizzle-orm";
 import type { MiddlewareHandler } from "hono";
 import type { Settings } from "../config";
 import type { AppEnv } from "../context";
-import type { D1Storage } from "../storage/d1";
+import { D1Storage } from "../storage/d1";
 import { basicauthUserId } from "./basicauth";
+import type { AuthPolicy, PolicyTable } from "./policy";
 
 export interface Identity {
   /** `<policy>:<id>`, or null when anonymous. */
@@ -19,21 +20,44 @@ export const EVERYONE = "system.Everyone";
 export const AUTHENTICATED = "system.Authenticated";
 export const ANONYMOUS: Identity = { userId: null, principals: [EVERYONE] };
 
-/** Policies in `KINTO_MULTIAUTH_POLICIES` order; unknown names are ignored. */
-export async function authenticate(request: Request, settings: Settings): Promise<string | null> {
-  const authorization = request.headers.get("Authorization");
-  for (const policy of settings.multiauthPolicies) {
-    if (policy === "basicauth") {
-      const userId = await basicauthUserId(authorization, settings.userIdHmacSecret);
-      if (userId !== null) return userId;
-    }
-  }
-  return null;
-}
+export const basicauthPolicy: AuthPolicy = {
+  prefix: "basicauth",
+  challenge: () => 'Basic realm="Realm"',
+  authenticate: async (authorization, settings) => {
+    const userId = await basicauthUserId(authorization, settings.userIdHmacSecret);
+    return userId === null ? null : userId.slice("basicauth:".length);
+  },
+};
 
-/** `WWW-Authenticate` values of a 401: one per enabled policy (contract §7.2). */
-export function challenges(settings: Settings): string[] {
-  return settings.multiauthPolicies.includes("basicauth") ? ['Basic realm="Realm"'] : [];
+/** Resolves identities with the enabled policies, in `KINTO_MULTIAUTH_POLICIES` order. */
+export class Authenticator {
+  constructor(private readonly policies: PolicyTable) {}
+
+  private enabled(settings: Settings): AuthPolicy[] {
+    return settings.multiauthPolicies.flatMap((name) => {
+      const policy = this.policies[name];
+      return policy ? [policy] : [];
+    });
+  }
+
+  /** The user id of the first policy that recognises `authorization`, else null. */
+  async userId(authorization: string | null, settings: Settings, storage: D1Storage): Promise<string | null> {
+    for (const policy of this.enabled(settings)) {
+      const id = await policy.authenticate(authorization, settings, storage);
+      if (id !== null) return `${policy.prefix}:${id}`;
+    }
+    return null;
+  }
+
+  async identify(authorization: string | null, settings: Settings, storage: D1Storage): Promise<Identity> {
+    const userId = await this.userId(authorization, settings, storage);
+    return userId === null ? ANONYMOUS : { userId, principals: await principalsOf(storage, userId) };
+  }
+
+  /** `WWW-Authenticate` values of a 401: one per enabled policy, deduplicated. */
+  challenges(settings: Settings): string[] {
+    return [...new Set(this.enabled(settings).map((policy) => policy.challenge(settings)))];
+  }
 }
 
 /** The user id, the system principals and the groups the user (or every authenticated user) is in. */
@@ -44,10 +68,11 @@ export async function principalsOf(storage: D1Storage, userId: string): Promise<
   return [userId, EVERYONE, AUTHENTICATED, ...groups];
 }
 
-export function identityMiddleware(storageOf: (db: D1Database) => D1Storage): MiddlewareHandler<AppEnv> {
+export function identityMiddleware(authenticator: Authenticator): MiddlewareHandler<AppEnv> {
   return async function identity(c, next) {
-    const userId = await authenticate(c.req.raw, c.get("settings"));
-    c.set("identity", userId === null ? ANONYMOUS : { userId, principals: await principalsOf(storageOf(c.env.DB), userId) });
+    c.set("authenticator", authenticator);
+    const storage = new D1Storage(c.env.DB);
+    c.set("identity", await authenticator.identify(c.req.header("Authorization") ?? null, c.get("settings"), storage));
     await next();
   };
 }

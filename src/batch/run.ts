@@ -4,7 +4,7 @@
  * is dispatched in-process through the app. Each sub-request keeps its own status.
  */
 import type { Hono } from "hono";
-import { authenticate, principalsOf, ANONYMOUS, type Identity } from "../auth/identity";
+import type { Authenticator, Identity } from "../auth/identity";
 import type { Settings } from "../config";
 import type { AppEnv } from "../context";
 import type { Bindings } from "../env";
@@ -41,6 +41,7 @@ export interface BatchContext {
   app: Hono<AppEnv>;
   env: Bindings;
   settings: Settings;
+  authenticator: Authenticator;
   origin: string;
   /** The batch request's own headers; sub-request headers overlay them. */
   headers: Headers;
@@ -83,9 +84,8 @@ export async function runBatch(context: BatchContext, requests: SubRequest[]): P
   const identityFor = async (authorization: string): Promise<Identity> => {
     let identity = identities.get(authorization);
     if (identity === undefined) {
-      const probe = new Request(context.origin, { headers: authorization ? { Authorization: authorization } : {} });
-      const userId = await authenticate(probe, context.settings);
-      identity = userId === null ? ANONYMOUS : { userId, principals: await principalsOf(new D1Storage(context.env.DB), userId) };
+      const storage = new D1Storage(context.env.DB);
+      identity = await context.authenticator.identify(authorization || null, context.settings, storage);
       identities.set(authorization, identity);
     }
     return identity;
@@ -118,7 +118,7 @@ export async function runBatch(context: BatchContext, requests: SubRequest[]): P
     if (match !== null && url.pathname.startsWith("/v1/")) {
       try {
         if (body.length > MAX_BODY_BYTES) throw tooLarge();
-        const op = writeOpOf({
+        const op = await writeOpOf({
           method: request.method as WriteMethod,
           resource: match.resource,
           location: match.location,

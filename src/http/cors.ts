@@ -1,7 +1,6 @@
 /** CORS (contract §2.4) and the headers every response carries (§2.3). */
 import type { MiddlewareHandler } from "hono";
 import type { Settings } from "../config";
-import { challenges } from "../auth/identity";
 import type { AppEnv } from "../context";
 
 const EXPOSED = [
@@ -35,7 +34,8 @@ export function responseHeaders(): MiddlewareHandler<AppEnv> {
     const response = c.res;
     for (const [name, value] of Object.entries(SECURITY)) response.headers.set(name, value);
     if (response.status === 401 && !response.headers.has("WWW-Authenticate")) {
-      for (const challenge of challenges(c.get("settings"))) response.headers.append("WWW-Authenticate", challenge);
+      const challenges = c.get("authenticator")?.challenges(c.get("settings")) ?? [];
+      for (const challenge of challenges) response.headers.append("WWW-Authenticate", challenge);
     }
     if (allow !== null) {
       response.headers.set("Access-Control-Allow-Origin", allow);

@@ -32,7 +32,7 @@ export type Holds = (uri: string, permission: string) => boolean;
 export function isAllowed(need: Need, principals: readonly string[], holds: Holds, settings: Settings): boolean {
   const pairs: Pair[] = grantingPairs(need.resource, need.operation, need.lineage);
   if (pairs.some(([uri, permission]) => holds(uri, permission))) return true;
-  return grantingSettings(need.resource, need.operation, pairs).some((name) =>
+  return grantingSettings(need.resource, need.operation).some((name) =>
     settingPrincipals(settings, name).some((principal) => principals.includes(principal)),
   );
 }

@@ -37,6 +37,10 @@ export function grantingPairs(resource: ResourceName, operation: Operation, line
       }
       if (operation === "write") return [...onBucket(["write"]), ...own(["write"])];
       return onBucket(["write", `${resource}:create`]);
+    case "account":
+      if (operation === "read") return own(["write", "read"]);
+      if (operation === "write") return own(["write"]);
+      return [];
     case "record":
       if (operation === "read") {
         return [...onBucket(["write", "read"]), ...onCollection(["write", "read"]), ...own(["write", "read"])];
@@ -47,15 +51,13 @@ export function grantingPairs(resource: ResourceName, operation: Operation, line
 }
 
 /**
- * Settings that grant the same operation server-wide (§6.5): `<resource>_<p>_principals` for every
- * plain permission name p among the pairs, and `<resource>_create_principals` for `<resource>:create`.
+ * Settings that grant the same operation server-wide (§6.5), named after the resource kind:
+ * reading is granted by `<resource>_read_principals` and `<resource>_write_principals`, writing by
+ * `<resource>_write_principals`, creating by `<resource>_create_principals`. They apply to every
+ * object of that kind, and so to whole lists.
  */
-export function grantingSettings(resource: ResourceName, operation: Operation, pairs: Pair[]): string[] {
-  const names = new Set<string>();
-  for (const [, permission] of pairs) {
-    if (!permission.includes(":")) names.add(`${resource}_${permission}_principals`);
-    else if (permission === `${resource}:create`) names.add(`${resource}_create_principals`);
-  }
-  if (operation === "create") names.add(`${resource}_create_principals`);
-  return [...names];
+export function grantingSettings(resource: ResourceName, operation: Operation): string[] {
+  if (operation === "read") return [`${resource}_read_principals`, `${resource}_write_principals`];
+  if (operation === "write") return [`${resource}_write_principals`];
+  return [`${resource}_create_principals`];
 }

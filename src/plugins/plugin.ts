@@ -4,6 +4,7 @@
  * plugins/index.ts does.
  */
 import type { Hono } from "hono";
+import type { AuthPolicy } from "../auth/policy";
 import type { Settings } from "../config";
 import type { AppEnv } from "../context";
 
@@ -19,6 +20,8 @@ export interface Plugin {
   enabled(settings: Settings): boolean;
   /** The hello capability (id → value) while enabled, if any. */
   capabilities?(settings: Settings): Record<string, Capability>;
+  /** Authentication policies by their `multiauth.policies` name. */
+  readonly policies?: Record<string, AuthPolicy>;
   /** Adds routes and middleware; each route checks `enabled` per request. */
   register(app: Hono<AppEnv>): void;
 }

@@ -1,6 +1,6 @@
 /** GET and HEAD on plural and object endpoints (contract §3.1.1, §3.1.4). */
 import type { AppContext } from "../context";
-import { KintoError, forbidden, invalidParameter, missingResource, objectNotFound, unauthorized } from "../errors";
+import { ERRNO, KintoError, forbidden, invalidParameter, missingResource, objectNotFound, unauthorized } from "../errors";
 import { recordCacheHeaders, resourceCacheHeaders } from "../http/cache";
 import { isNotModified, parsePreconditions, preconditionFailure, timestampHeaders } from "../http/preconditions";
 import { empty, json, publicUrl } from "../http/respond";
@@ -56,6 +56,9 @@ export function readPlural(resource: ResourceName) {
     const { principals } = c.get("identity");
     const storage = new D1Storage(c.env.DB);
     const list = listTarget(resource, locationOf(c));
+    if (list.spec.listNeedsIdentity && c.get("identity").userId === null) {
+      throw new KintoError({ status: 401, errno: ERRNO.UNDEFINED, error: `Cannot read ${list.spec.plural}.` });
+    }
     const preconditions = parsePreconditions(c.req.raw.headers);
     const state = await storage.readState({
       objects: list.parent ? [list.parent] : [],

@@ -2,10 +2,11 @@
  * What distinguishes one resource kind from another. The generic engine (routes, writer)
  * reads these specs; it never switches on a resource name.
  */
+import type { Settings } from "../config";
 import type { StoredObject } from "../storage/types";
-import type { JsonObject } from "../wire";
+import type { JsonObject, Permissions } from "../wire";
 
-export type ResourceName = "bucket" | "collection" | "group" | "record";
+export type ResourceName = "bucket" | "collection" | "group" | "record" | "account";
 
 /** The ids named by a URL: `/buckets/{bucket}/collections/{collection}/…`. */
 export interface Location {
@@ -26,8 +27,9 @@ export interface ValidationContext {
   parent: StoredObject | null;
   /** The bucket above the object (null for buckets). */
   bucket: StoredObject | null;
-  /** `experimental_collection_schema_validation`. */
-  schemaValidation: boolean;
+  settings: Settings;
+  /** Who writes (user id, or null when anonymous) and with which principals. */
+  author: { userId: string | null; principals: readonly string[] };
 }
 
 export interface ResourceSpec {
@@ -37,7 +39,8 @@ export interface ResourceSpec {
   /** Permission names storable in this kind's ACL. */
   readonly permissions: readonly string[];
   readonly idPattern: RegExp;
-  generateId(): string;
+  /** Absent for kinds whose id is mandatory (accounts). */
+  generateId?(): string;
   /** `parent_id` of this kind's objects at `location` ("" for buckets). */
   parentId(location: Location): string;
   /** The object that must exist for this kind to be written, or null (buckets). */
@@ -49,6 +52,15 @@ export interface ResourceSpec {
    * storage. Throws a 400 KintoError on invalid data.
    */
   validate(data: JsonObject, context: ValidationContext): JsonObject;
+  /**
+   * The ACL of a new object instead of the creator rule (accounts own themselves), or absent
+   * for the creator rule of contract §3.7.
+   */
+  ownerPermissions?(id: string): Permissions;
+  /** Anonymous callers may not list this kind (accounts: 401 errno 999, contract Appendix D.3). */
+  readonly listNeedsIdentity?: boolean;
+  /** Rewrites posted data before it reaches the Writer (accounts hash passwords). */
+  prepareData?(data: JsonObject): Promise<JsonObject>;
 }
 
 export function objectUri(parentId: string, plural: string, id: string): string {

@@ -2,6 +2,7 @@
 import { invalidParameter } from "../errors";
 import { checkSchema, validateWithSchema } from "../schema/validate";
 import type { JsonObject, JsonValue } from "../wire";
+import { accountSpec } from "./account-spec";
 import { OBJECT_ID_PATTERN, generateName, generateUuid } from "./ids";
 import type { Location, ResourceName, ResourceSpec, ValidationContext } from "./spec";
 
@@ -70,6 +71,7 @@ export const SPECS: Record<ResourceName, ResourceSpec> = {
   collection: collectionSpec,
   group: groupSpec,
   record: recordSpec,
+  account: accountSpec,
 };
 
 function isObject(value: JsonValue | undefined): value is JsonObject {
@@ -78,7 +80,7 @@ function isObject(value: JsonValue | undefined): value is JsonObject {
 
 /** With validation on, `data` must match the bucket's `<resource>:schema` when it has one. */
 function checkBucketSchema(data: JsonObject, resource: ResourceName, context: ValidationContext): void {
-  if (!context.schemaValidation) return;
+  if (!context.settings.experimentalCollectionSchemaValidation) return;
   const schema = context.bucket?.data[`${resource}:schema`];
   if (isObject(schema)) validateWithSchema(data, schema, ["last_modified"]);
 }
@@ -99,7 +101,7 @@ function validateBucket(data: JsonObject): JsonObject {
  * (contract §3.6). A record valid against its collection's schema is stamped with its version.
  */
 function validateRecord(data: JsonObject, context: ValidationContext): JsonObject {
-  if (!context.schemaValidation) return data;
+  if (!context.settings.experimentalCollectionSchemaValidation) return data;
   const collection = context.parent;
   const schema = collection?.data.schema;
   let result = data;

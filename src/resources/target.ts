@@ -22,19 +22,24 @@ export interface ObjectTarget extends ListTarget {
   uri: string;
 }
 
+/** Kinds whose parent is the root: buckets and accounts. */
+function isTopLevel(resource: ResourceName): boolean {
+  return resource === "bucket" || resource === "account";
+}
+
 export function listTarget(resource: ResourceName, location: Location): ListTarget {
   const spec = SPECS[resource];
   const parentId = spec.parentId(location);
   const parentRef = spec.parentRef(location);
   const bucket = `/buckets/${location.bucket ?? ""}`;
-  const lineage: Lineage = resource === "record" ? { bucket, collection: parentId } : { bucket };
+  const lineage: Lineage = isTopLevel(resource) ? { bucket: "" } : resource === "record" ? { bucket, collection: parentId } : { bucket };
   return {
     spec,
     location,
     parentId,
     list: { parentId, resourceName: spec.name },
     parent: parentRef ? { ref: parentRef, uri: parentId } : null,
-    lineage: resource === "bucket" ? { bucket: "" } : lineage,
+    lineage,
   };
 }
 

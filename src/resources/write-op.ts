@@ -77,7 +77,34 @@ function forcedDeleteTimestamp(search: string): number | null {
   return Number.isSafeInteger(value) ? value : null;
 }
 
-export function writeOpOf(input: WriteInput): WriteOp {
+/** Applies the kind's `prepareData` (password hashing) to every data a write carries. */
+async function prepared(op: WriteOp): Promise<WriteOp> {
+  const prepare = SPECS[op.resource].prepareData;
+  if (prepare === undefined) return op;
+  if ((op.kind === "create" || op.kind === "put") && op.data !== null) return { ...op, data: await prepare(op.data) };
+  if (op.kind !== "patch") return op;
+  const patch = op.patch;
+  if (patch.flavour === "json-patch") {
+    const operations = await Promise.all(
+      patch.operations.map(async (operation) => {
+        if (!isJsonObject(operation) || typeof operation.path !== "string" || operation.value === undefined) return operation;
+        const field = /^\/data\/([^/]+)$/.exec(operation.path)?.[1];
+        if (field === undefined) return operation;
+        const data = await prepare({ [field]: operation.value });
+        return { ...operation, value: data[field] ?? operation.value };
+      }),
+    );
+    return { ...op, patch: { ...patch, operations } };
+  }
+  if (!isJsonObject(patch.data)) return op;
+  return { ...op, patch: { ...patch, data: await prepare(patch.data) } } as WriteOp;
+}
+
+export function writeOpOf(input: WriteInput): Promise<WriteOp> {
+  return prepared(parseWriteOp(input));
+}
+
+function parseWriteOp(input: WriteInput): WriteOp {
   const { method, resource, location, id, headers } = input;
   const spec = SPECS[resource];
   const preconditions = parsePreconditions(headers);

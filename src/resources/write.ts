@@ -25,7 +25,7 @@ export function renderResult(result: WriteResult, url: URL): Response {
 export function writeHandler(resource: ResourceName, method: WriteMethod, plural: boolean) {
   return async (c: AppContext): Promise<Response> => {
     const url = publicUrl(c);
-    const op = writeOpOf({
+    const op = await writeOpOf({
       method,
       resource,
       location: locationOf(c),

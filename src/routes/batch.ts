@@ -23,7 +23,15 @@ export function registerBatch(app: Hono<AppEnv>): void {
         executionCtx = undefined;
       }
       const responses = await runBatch(
-        { app, env: c.env, settings, origin: origin(c), headers: c.req.raw.headers, executionCtx },
+        {
+          app,
+          env: c.env,
+          settings,
+          authenticator: c.get("authenticator"),
+          origin: origin(c),
+          headers: c.req.raw.headers,
+          executionCtx,
+        },
         requests,
       );
       const failure = responses.find((entry) => entry.status >= 500);

@@ -7,7 +7,7 @@ import type { Settings } from "../config";
 import { KintoError, constraintViolated, forbidden, invalidParameter, missingResource, objectNotFound, unauthorized } from "../errors";
 import { tooLarge, MAX_BODY_BYTES } from "../http/body";
 import { preconditionFailure, type Target } from "../http/preconditions";
-import { replacePermissions, samePermissions, visiblePermissions, withCreator } from "../permissions/acl";
+import { normalise, replacePermissions, samePermissions, visiblePermissions, withCreator } from "../permissions/acl";
 import { isAllowed, urisToCheck, type Need } from "../permissions/authorize";
 import { storableData, toLiveWire } from "../resources/objects";
 import { groupMembers } from "../resources/specs";
@@ -168,6 +168,19 @@ export class OpContext {
     return this.author.userId ?? "system.Everyone";
   }
 
+  /** A new object's ACL: its owner's (accounts) or the given one plus the creator (§3.7). */
+  private initialPermissions(target: ObjectTarget, given: Permissions | null): Permissions {
+    const owner = target.spec.ownerPermissions?.(target.id);
+    if (owner) return normalise({ ...(given ?? {}), write: [...(given?.write ?? []), ...(owner.write ?? [])] });
+    return withCreator(given ?? {}, this.creator());
+  }
+
+  /** An updated object's ACL: the modifier joins `write`, except on self-owned kinds. */
+  private modifiedPermissions(target: ObjectTarget, permissions: Permissions): Permissions {
+    if (target.spec.ownerPermissions) return normalise(permissions);
+    return withCreator(permissions, this.creator());
+  }
+
   private validId(target: ListTarget, id: unknown): string {
     if (typeof id !== "string" || !target.spec.idPattern.test(id)) {
       throw invalidParameter("path", "id", "Invalid object id");
@@ -193,10 +206,11 @@ export class OpContext {
     }
     this.require(createNeed(list));
     this.checkBucketExists(list);
-    const id = postedId === undefined ? list.spec.generateId() : this.validId(list, postedId);
+    if (postedId === undefined && !list.spec.generateId) throw invalidParameter("body", "data.id", "Required");
+    const id = postedId === undefined ? (list.spec.generateId?.() ?? "") : this.validId(list, postedId);
     throwIfFailed(preconditions, { exists: false, timestamp: null });
     const target = objectTarget(list.spec.name, list.location, id);
-    return this.store(target, 201, data ?? {}, withCreator(permissions ?? {}, this.creator()), null);
+    return this.store(target, 201, data ?? {}, this.initialPermissions(target, permissions), null);
   }
 
   put(target: ObjectTarget, data: JsonObject | null, permissions: Permissions | null, preconditions: WriteOp["preconditions"]): WriteResult {
@@ -211,8 +225,10 @@ export class OpContext {
     if (data && "id" in data && data.id !== target.id) {
       throw invalidParameter("body", "id", "Object id does not match existing object");
     }
-    const acl = current ? replacePermissions(existing.permissions, permissions) : (permissions ?? {});
-    return this.store(target, current ? 200 : 201, nextData, withCreator(acl, this.creator()), current);
+    const acl = current
+      ? this.modifiedPermissions(target, replacePermissions(existing.permissions, permissions))
+      : this.initialPermissions(target, permissions);
+    return this.store(target, current ? 200 : 201, nextData, acl, current);
   }
 
   patch(target: ObjectTarget, op: Extract<WriteOp, { kind: "patch" }>): WriteResult {
@@ -226,7 +242,7 @@ export class OpContext {
     if (patched.data.id !== undefined && patched.data.id !== target.id) {
       throw invalidParameter("body", "id", "Object id does not match existing object");
     }
-    const result = this.store(target, 200, patched.data, withCreator(patched.permissions, this.creator()), current);
+    const result = this.store(target, 200, patched.data, this.modifiedPermissions(target, patched.permissions), current);
     if (!result.ok || op.behavior === "full") return result;
     const stored = result.body.data as JsonObject;
     const changed: JsonObject = {};
@@ -272,12 +288,12 @@ export class OpContext {
     current: StoredObject | null,
   ): Extract<WriteResult, { ok: true }> {
     const parent = target.parent ? this.batch.object(target.parent.uri).object : null;
-    const bucket = target.spec.name === "bucket" ? null : this.batch.object(target.lineage.bucket).object;
+    const bucket = target.lineage.bucket === "" || target.spec.name === "bucket" ? null : this.batch.object(target.lineage.bucket).object;
     // Specs see the id (a schema may declare it); storage keeps it in its own column.
     const data = storableData(
       target.spec.validate(
         { ...storableData(posted), id: target.id },
-        { parent, bucket, schemaValidation: this.settings.experimentalCollectionSchemaValidation },
+        { parent, bucket, settings: this.settings, author: this.author },
       ),
     );
     if (JSON.stringify(data).length > MAX_OBJECT_BYTES) throw tooLarge();
