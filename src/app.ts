@@ -12,6 +12,8 @@ import { registerBatch } from "./routes/batch";
 import { registerResources } from "./routes/resources";
 import { capabilitiesOf } from "./capabilities";
 import { PLUGINS } from "./plugins";
+import { helloUserOf, rewritePath } from "./plugins/plugin";
+import { executionContextOf } from "./http/respond";
 import { registerUtility } from "./routes/utility";
 
 export function buildApp(): Hono<AppEnv> {
@@ -32,9 +34,26 @@ export function buildApp(): Hono<AppEnv> {
   const policies = Object.assign({ basicauth: basicauthPolicy }, ...PLUGINS.map((plugin) => plugin.policies ?? {}));
   app.use(identityMiddleware(new Authenticator(policies)));
 
-  registerUtility(app, (settings) => capabilitiesOf(settings, PLUGINS));
+  app.use(async function rewrite(c, next) {
+    if (c.req.method === "OPTIONS") return next();
+    const url = new URL(c.req.url);
+    const path = await rewritePath(PLUGINS, {
+      method: c.req.method,
+      path: url.pathname,
+      identity: c.get("identity"),
+      settings: c.get("settings"),
+      env: c.env,
+    });
+    if (path === null) return next();
+    return app.fetch(new Request(new URL(`${path}${url.search}`, url), c.req.raw), c.env, executionContextOf(c));
+  });
+
+  registerUtility(app, {
+    capabilities: (settings) => capabilitiesOf(settings, PLUGINS),
+    userExtras: (userId, settings) => helloUserOf(PLUGINS, userId, settings),
+  });
   registerResources(app);
-  registerBatch(app);
+  registerBatch(app, PLUGINS);
   for (const plugin of PLUGINS) plugin.register(app);
   return app;
 }

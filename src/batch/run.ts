@@ -17,6 +17,7 @@ import { matchResourcePath } from "../routes/match";
 import { D1Storage } from "../storage/d1";
 import { sendToWriter, writerName } from "../writer/client";
 import type { WriteOp } from "../writer/protocol";
+import type { RewriteInput } from "../plugins/plugin";
 import type { SubRequest } from "./request";
 
 export interface BatchEntry {
@@ -46,6 +47,8 @@ export interface BatchContext {
   /** The batch request's own headers; sub-request headers overlay them. */
   headers: Headers;
   executionCtx: ExecutionContext | undefined;
+  /** Plugin path rewrites (default bucket), applied before a write is grouped. */
+  rewrite(input: RewriteInput): Promise<string | null>;
 }
 
 const SPECIAL_CASE: Record<string, string> = { etag: "ETag", "www-authenticate": "WWW-Authenticate" };
@@ -107,12 +110,30 @@ export async function runBatch(context: BatchContext, requests: SubRequest[]): P
   };
 
   for (const [index, request] of requests.entries()) {
-    const url = new URL(request.path, context.origin);
+    let url = new URL(request.path, context.origin);
     const headers = new Headers(context.headers);
     headers.delete("Content-Length");
     for (const [name, value] of Object.entries(request.headers)) headers.set(name, value);
     const body = request.body === null ? "" : JSON.stringify(request.body);
     if (request.body !== null) headers.set("Content-Type", "application/json; charset=utf-8");
+    if (WRITE_METHODS.has(request.method)) {
+      try {
+        const identity = await identityFor(headers.get("Authorization") ?? "");
+        const rewritten = await context.rewrite({
+          method: request.method,
+          path: url.pathname,
+          identity,
+          settings: context.settings,
+          env: context.env,
+        });
+        if (rewritten !== null) url = new URL(`${rewritten}${url.search}`, url);
+      } catch (error) {
+        if (!(error instanceof KintoError)) throw error;
+        await flush();
+        entries[index] = await toEntry(renderError(error), decodedPath(url), request.method);
+        continue;
+      }
+    }
 
     const match = WRITE_METHODS.has(request.method) ? matchResourcePath(url.pathname.replace(/^\/v1/, "")) : null;
     if (match !== null && url.pathname.startsWith("/v1/")) {

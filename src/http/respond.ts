@@ -13,6 +13,15 @@ export function empty(status: number, headers: Record<string, string> = {}): Res
   return new Response(null, { status, headers });
 }
 
+/** The request's ExecutionContext, or undefined where there is none (tests calling the app directly). */
+export function executionContextOf(c: AppContext): ExecutionContext | undefined {
+  try {
+    return c.executionCtx;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The absolute URL of the API root with a trailing slash, honouring `http_scheme` / `http_host`. */
 export function apiRoot(c: AppContext): string {
   return `${origin(c)}/v1/`;

@@ -1,6 +1,7 @@
 /** Every plugin the server ships; each is active only while its settings enable it. */
 import { accountsPlugin } from "./accounts";
+import { defaultBucketPlugin } from "./default-bucket";
 import { flushPlugin } from "./flush";
 import type { Plugin } from "./plugin";
 
-export const PLUGINS: readonly Plugin[] = [accountsPlugin, flushPlugin];
+export const PLUGINS: readonly Plugin[] = [accountsPlugin, defaultBucketPlugin, flushPlugin];

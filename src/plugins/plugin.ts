@@ -5,6 +5,8 @@
  */
 import type { Hono } from "hono";
 import type { AuthPolicy } from "../auth/policy";
+import type { Identity } from "../auth/identity";
+import type { Bindings } from "../env";
 import type { Settings } from "../config";
 import type { AppEnv } from "../context";
 
@@ -12,6 +14,16 @@ export interface Capability {
   description: string;
   url: string;
   [extra: string]: unknown;
+}
+
+/** A request as a path rewrite sees it. */
+export interface RewriteInput {
+  method: string;
+  /** The path, with `/v1`, without the query string. */
+  path: string;
+  identity: Identity;
+  settings: Settings;
+  env: Bindings;
 }
 
 export interface Plugin {
@@ -22,11 +34,37 @@ export interface Plugin {
   capabilities?(settings: Settings): Record<string, Capability>;
   /** Authentication policies by their `multiauth.policies` name. */
   readonly policies?: Record<string, AuthPolicy>;
+  /** Extra `user` fields of hello for an authenticated caller. */
+  helloUser?(userId: string, settings: Settings): Promise<Record<string, unknown>>;
+  /**
+   * Serves a request under another path (after creating what it implies), or null when not
+   * concerned. Applied to plain requests and batch sub-requests alike.
+   */
+  rewrite?(input: RewriteInput): Promise<string | null>;
   /** Adds routes and middleware; each route checks `enabled` per request. */
   register(app: Hono<AppEnv>): void;
 }
 
 /** `kinto.plugins.flush` or `flush` in `KINTO_INCLUDES`. */
+/** The path to serve instead of `input.path`, from the first enabled plugin concerned, or null. */
+export async function rewritePath(plugins: readonly Plugin[], input: RewriteInput): Promise<string | null> {
+  for (const plugin of plugins) {
+    if (plugin.rewrite === undefined || !plugin.enabled(input.settings)) continue;
+    const path = await plugin.rewrite(input);
+    if (path !== null) return path;
+  }
+  return null;
+}
+
+/** hello's `user` extras from the enabled plugins. */
+export async function helloUserOf(plugins: readonly Plugin[], userId: string, settings: Settings): Promise<Record<string, unknown>> {
+  const extras: Record<string, unknown> = {};
+  for (const plugin of plugins) {
+    if (plugin.helloUser && plugin.enabled(settings)) Object.assign(extras, await plugin.helloUser(userId, settings));
+  }
+  return extras;
+}
+
 export function isIncluded(settings: Settings, name: string): boolean {
   const short = name.replace(/^kinto\.plugins\./, "");
   return settings.includes.some((entry) => entry === name || entry === short || entry === `kinto.plugins.${short}`);

@@ -5,10 +5,11 @@ import { parseBatch } from "../batch/request";
 import type { AppEnv } from "../context";
 import { ERRNO, KintoError } from "../errors";
 import { JSON_TYPES, MAX_BODY_BYTES, checkContentType, parseJson, readBodyText } from "../http/body";
-import { json, origin } from "../http/respond";
+import { executionContextOf, json, origin } from "../http/respond";
+import { rewritePath, type Plugin } from "../plugins/plugin";
 import { registerRoute } from "./register";
 
-export function registerBatch(app: Hono<AppEnv>): void {
+export function registerBatch(app: Hono<AppEnv>, plugins: readonly Plugin[]): void {
   registerRoute(app, "/batch", {
     POST: async (c) => {
       checkContentType(c.req.header("Content-Type"), JSON_TYPES);
@@ -16,12 +17,6 @@ export function registerBatch(app: Hono<AppEnv>): void {
       const limit = settings.batchMaxRequests;
       const text = await readBodyText(c.req.raw, MAX_BODY_BYTES * Math.max(limit ?? 25, 1));
       const requests = parseBatch(text.trim() === "" ? {} : parseJson(text), limit);
-      let executionCtx: ExecutionContext | undefined;
-      try {
-        executionCtx = c.executionCtx;
-      } catch {
-        executionCtx = undefined;
-      }
       const responses = await runBatch(
         {
           app,
@@ -30,7 +25,8 @@ export function registerBatch(app: Hono<AppEnv>): void {
           authenticator: c.get("authenticator"),
           origin: origin(c),
           headers: c.req.raw.headers,
-          executionCtx,
+          executionCtx: executionContextOf(c),
+          rewrite: (input) => rewritePath(plugins, input),
         },
         requests,
       );

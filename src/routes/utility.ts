@@ -8,10 +8,14 @@ import { apiRoot, json } from "../http/respond";
 import { PATHS } from "./paths";
 import { registerRoute } from "./register";
 
-type CapabilitiesOf = (settings: Settings) => Record<string, Capability>;
+/** What hello gathers from plugins. */
+export interface HelloSources {
+  capabilities(settings: Settings): Record<string, Capability>;
+  userExtras(userId: string, settings: Settings): Promise<Record<string, unknown>>;
+}
 
-function hello(capabilities: CapabilitiesOf) {
-  return (c: AppContext): Response => {
+function hello(sources: HelloSources) {
+  return async (c: AppContext): Promise<Response> => {
     const settings = c.get("settings");
     const identity = c.get("identity");
     const body: Record<string, unknown> = {
@@ -25,10 +29,13 @@ function hello(capabilities: CapabilitiesOf) {
         readonly: settings.readonly,
         explicit_permissions: settings.explicitPermissions,
       },
-      capabilities: capabilities(settings),
+      capabilities: sources.capabilities(settings),
     };
     if (settings.eos !== null) body.eos = settings.eos;
-    if (identity.userId !== null) body.user = { id: identity.userId, principals: identity.principals };
+    if (identity.userId !== null) {
+      const extras = await sources.userExtras(identity.userId, settings);
+      body.user = { id: identity.userId, principals: identity.principals, ...extras };
+    }
     const headers = settings.readonly ? expiresHeaders(settings.rootCacheExpiresSeconds) : {};
     return json(c, 200, body, headers);
   };
@@ -65,8 +72,8 @@ export const VERSION = {
   build: "unknown",
 };
 
-export function registerUtility(app: Hono<AppEnv>, capabilities: CapabilitiesOf): void {
-  registerRoute(app, PATHS.hello, { GET: hello(capabilities) });
+export function registerUtility(app: Hono<AppEnv>, sources: HelloSources): void {
+  registerRoute(app, PATHS.hello, { GET: hello(sources) });
   registerRoute(app, PATHS.heartbeat, { GET: heartbeat });
   registerRoute(app, PATHS.lbheartbeat, { GET: (c) => json(c, 200, {}) });
   registerRoute(app, PATHS.version, { GET: (c) => json(c, 200, VERSION) });

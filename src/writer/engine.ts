@@ -94,6 +94,8 @@ export class WriteEngine {
         return context.remove(objectTarget(op.resource, op.location, op.id), op.forcedTimestamp, op.preconditions);
       case "delete-list":
         return deleteList(this.storage, context, list, op);
+      case "ensure":
+        return context.ensure(objectTarget(op.resource, op.location, op.id));
     }
   }
 }
@@ -253,6 +255,14 @@ export class OpContext {
       changed[key] = now;
     }
     return { ...result, body: { data: changed } };
+  }
+
+  /** The object as it is, or created empty with the author as its writer; no permission check. */
+  ensure(target: ObjectTarget): WriteResult {
+    const current = this.batch.object(target.uri);
+    if (current.object) return this.objectResult(200, toLiveWire(current.object), current.permissions);
+    this.checkBucketExists(target);
+    return this.store(target, 201, {}, { write: [this.author.userId ?? "system.Everyone"] }, null);
   }
 
   remove(target: ObjectTarget, forced: number | null, preconditions: WriteOp["preconditions"]): WriteResult {

@@ -32,7 +32,9 @@ export type WriteOp =
   | (OpBase & { kind: "put"; id: string; data: JsonObject | null; permissions: Permissions | null })
   | (OpBase & { kind: "patch"; id: string; patch: PatchBody; behavior: ResponseBehavior })
   | (OpBase & { kind: "delete"; id: string; forcedTimestamp: number | null })
-  | (OpBase & { kind: "delete-list"; query: string });
+  | (OpBase & { kind: "delete-list"; query: string })
+  /** Creates the object with the author as writer when missing, without a permission check (default bucket). */
+  | (OpBase & { kind: "ensure"; id: string });
 
 export interface WriteRequest {
   author: Author;
