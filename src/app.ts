@@ -7,8 +7,10 @@ import { checkAccept } from "./http/body";
 import { responseHeaders } from "./http/cors";
 import { onError } from "./http/error-handler";
 import { notFound } from "./http/not-found";
+import { queryEncoding } from "./http/query-encoding";
 import { serviceState } from "./http/service-state";
 import { registerBatch } from "./routes/batch";
+import { registerPermissions } from "./routes/permissions";
 import { registerResources } from "./routes/resources";
 import { capabilitiesOf } from "./capabilities";
 import { PLUGINS } from "./plugins";
@@ -27,6 +29,7 @@ export function buildApp(): Hono<AppEnv> {
   });
   app.use(responseHeaders());
   app.use(serviceState());
+  app.use(queryEncoding());
   app.use(async function accept(c, next) {
     if (c.req.method !== "OPTIONS") checkAccept(c.req.header("Accept"));
     await next();
@@ -54,6 +57,7 @@ export function buildApp(): Hono<AppEnv> {
   });
   registerResources(app);
   registerBatch(app, PLUGINS);
+  registerPermissions(app);
   for (const plugin of PLUGINS) plugin.register(app);
   return app;
 }

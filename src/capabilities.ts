@@ -16,6 +16,12 @@ function coreCapabilities(settings: Settings): Record<string, Capability> {
       url: "https://kinto.readthedocs.io/en/latest/api/1.x/collections.html#collection-json-schema",
     };
   }
+  if (settings.experimentalPermissionsEndpoint) {
+    capabilities.permissions_endpoint = {
+      description: "The permissions endpoint can be used to list all user objects permissions.",
+      url: "https://kinto.readthedocs.io/en/latest/configuration/settings.html#activating-the-permissions-endpoint",
+    };
+  }
   return capabilities;
 }
 

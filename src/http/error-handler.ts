@@ -20,7 +20,7 @@ export function renderError(error: KintoError, extraHeaders: Record<string, stri
 export function unexpected(error: unknown, infoLink: string): Response {
   if (error instanceof SettingsError) {
     console.error(error.message);
-    return renderError(new KintoError({ status: 500, errno: 999, message: error.message }));
+    return renderError(Object.assign(new KintoError({ status: 500, errno: 999, message: error.message }), { info: infoLink }));
   }
   const described = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   console.error(`Unexpected error: ${described}`);

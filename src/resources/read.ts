@@ -1,6 +1,6 @@
 /** GET and HEAD on plural and object endpoints (contract §3.1.1, §3.1.4). */
 import type { AppContext } from "../context";
-import { ERRNO, KintoError, forbidden, invalidParameter, missingResource, objectNotFound, unauthorized } from "../errors";
+import { ERRNO, KintoError, backendUnavailable, forbidden, invalidParameter, missingResource, objectNotFound, unauthorized } from "../errors";
 import { recordCacheHeaders, resourceCacheHeaders } from "../http/cache";
 import { isNotModified, parsePreconditions, preconditionFailure, timestampHeaders } from "../http/preconditions";
 import { empty, json, publicUrl } from "../http/respond";
@@ -69,7 +69,9 @@ export function readPlural(resource: ResourceName) {
     if (access === null) throw denied(c);
     requireParent(list, state);
     const now = Date.now();
-    const timestamp = await storage.listTimestamp(list.list, now);
+    // Read-only mode writes nothing: a list never read before cannot get its timestamp (§2.9).
+    const timestamp = await storage.listTimestamp(list.list, now, !settings.readonly);
+    if (timestamp === null) throw backendUnavailable(settings.retryAfterSeconds);
     const headers = { ...timestampHeaders(timestamp), ...cacheHeaders(c, list, state) };
     const target = { exists: true, timestamp };
     if (isNotModified(preconditions, target)) return empty(304, headers);

@@ -120,9 +120,17 @@ export class D1Storage {
 
   /**
    * The list timestamp; a never-initialised list gets `now` stored on this first read
-   * (contract §5.1), so repeated reads of an empty list agree.
+   * (contract §5.1), so repeated reads of an empty list agree. With `initialize` false
+   * (read-only mode), a never-initialised list answers null.
    */
-  async listTimestamp(key: ListKey, now: number): Promise<number> {
+  async listTimestamp(key: ListKey, now: number, initialize = true): Promise<number | null> {
+    if (!initialize) {
+      const row = await statement(
+        this.db,
+        sql`SELECT last_modified FROM timestamps WHERE parent_id = ${key.parentId} AND resource_name = ${key.resourceName}`,
+      ).first<{ last_modified: number }>();
+      return row?.last_modified ?? null;
+    }
     const [, read] = await this.db.batch<{ last_modified: number }>([
       statement(
         this.db,
@@ -157,6 +165,11 @@ export class D1Storage {
   async selectColumn(query: SQL): Promise<string[]> {
     const { results } = await statement(this.db, query).all<{ value: string }>();
     return results.map((row) => row.value);
+  }
+
+  async selectPairs(query: SQL): Promise<[string, string][]> {
+    const { results } = await statement(this.db, query).all<{ first: string; second: string }>();
+    return results.map((row) => [row.first, row.second]);
   }
 
   async selectCount(query: SQL): Promise<number> {
