@@ -100,7 +100,7 @@ export class KintoError extends Error {
 /** The `message` of a validation error, built from its first detail as Kinto does (§2.7). */
 function validationMessage(first: ValidationDetail): string {
   if (first.name === null) return `${first.location}: ${first.description}`;
-  if (first.description.includes(first.name)) return first.description;
+  if (first.description.includes(String(first.name))) return first.description;
   return `${first.name} in ${first.location}: ${first.description}`;
 }
 
@@ -119,7 +119,7 @@ export function invalidParameters(details: ValidationDetail[], status = 400): Ki
 
 export function invalidParameter(
   location: ValidationDetail["location"],
-  name: string | null,
+  name: ValidationDetail["name"],
   description: string,
 ): KintoError {
   return invalidParameters([{ location, name, description }]);

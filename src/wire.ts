@@ -26,7 +26,8 @@ export type Permissions = Record<string, string[]>;
 
 export interface ValidationDetail {
   location: "body" | "querystring" | "header" | "path";
-  name: string | null;
+  /** A field name; an array index is a number (JSON-schema errors). */
+  name: string | number | null;
   description: string;
 }
 

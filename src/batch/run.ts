@@ -11,6 +11,7 @@ import type { Bindings } from "../env";
 import { KintoError } from "../errors";
 import { renderError } from "../http/error-handler";
 import { MAX_BODY_BYTES, tooLarge } from "../http/body";
+import { secured } from "../http/cors";
 import { writeOpOf, type WriteMethod } from "../resources/write-op";
 import { renderResult } from "../resources/write";
 import { matchResourcePath } from "../routes/match";
@@ -104,7 +105,7 @@ export async function runBatch(context: BatchContext, requests: SubRequest[]): P
       group.entries.map(async ({ index, url }, i) => {
         const result = results[i];
         if (result === undefined) throw new Error("the writer answered fewer results than operations");
-        entries[index] = await toEntry(renderResult(result, url), decodedPath(url), "POST");
+        entries[index] = await toEntry(secured(renderResult(result, url)), decodedPath(url), "POST");
       }),
     );
   };
@@ -130,7 +131,7 @@ export async function runBatch(context: BatchContext, requests: SubRequest[]): P
       } catch (error) {
         if (!(error instanceof KintoError)) throw error;
         await flush();
-        entries[index] = await toEntry(renderError(error), decodedPath(url), request.method);
+        entries[index] = await toEntry(secured(renderError(error)), decodedPath(url), request.method);
         continue;
       }
     }
@@ -156,7 +157,7 @@ export async function runBatch(context: BatchContext, requests: SubRequest[]): P
       } catch (error) {
         if (!(error instanceof KintoError)) throw error;
         await flush();
-        entries[index] = await toEntry(renderError(error), decodedPath(url), request.method);
+        entries[index] = await toEntry(secured(renderError(error)), decodedPath(url), request.method);
       }
       continue;
     }

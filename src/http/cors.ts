@@ -9,10 +9,16 @@ const EXPOSED = [
   "Total-Objects", "Total-Records",
 ].join(", ");
 
-const SECURITY = {
+export const SECURITY_HEADERS = {
   "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; ",
   "X-Content-Type-Options": "nosniff",
 };
+
+/** `response` with the security headers every response carries. */
+export function secured(response: Response): Response {
+  for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.headers.set(name, value);
+  return response;
+}
 
 function globMatches(pattern: string, value: string): boolean {
   const regex = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`);
@@ -32,7 +38,7 @@ export function responseHeaders(): MiddlewareHandler<AppEnv> {
     await next();
     const allow = allowedOrigin(c.get("settings"), c.req.header("Origin") ?? null);
     const response = c.res;
-    for (const [name, value] of Object.entries(SECURITY)) response.headers.set(name, value);
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.headers.set(name, value);
     if (response.status === 401 && !response.headers.has("WWW-Authenticate")) {
       const challenges = c.get("authenticator")?.challenges(c.get("settings")) ?? [];
       for (const challenge of challenges) response.headers.append("WWW-Authenticate", challenge);

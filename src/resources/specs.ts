@@ -82,7 +82,9 @@ function isObject(value: JsonValue | undefined): value is JsonObject {
 function checkBucketSchema(data: JsonObject, resource: ResourceName, context: ValidationContext): void {
   if (!context.settings.experimentalCollectionSchemaValidation) return;
   const schema = context.bucket?.data[`${resource}:schema`];
-  if (isObject(schema)) validateWithSchema(data, schema, ["last_modified"]);
+  // A record's `schema` stamp is server data, as its timestamp is.
+  const ignored = resource === "record" ? ["last_modified", "schema"] : ["last_modified"];
+  if (isObject(schema)) validateWithSchema(data, schema, ignored);
 }
 
 /** `collection:schema`, `group:schema` and `record:schema` must be JSON Schemas whenever present. */

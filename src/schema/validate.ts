@@ -26,7 +26,7 @@ function validatorFor(schema: JsonObject): Validator {
 }
 
 /** The deepest error, named and worded as Kinto's Python validator would. */
-function describe(errors: OutputUnit[]): { name: string; description: string } {
+function describe(errors: OutputUnit[]): { name: string | number; description: string } {
   const additional = errors.find((error) => error.keyword === "additionalProperties");
   if (additional) {
     const extra = /Property "(.*)" does not match/.exec(additional.error)?.[1] ?? "";
@@ -40,7 +40,7 @@ function describe(errors: OutputUnit[]): { name: string; description: string } {
     return { name: property, description: `'${property}' is a required property` };
   }
   const type = /Instance type "(.*)" is invalid\. Expected "(.*)"/.exec(leaf.error);
-  const name = last ?? leaf.keyword;
+  const name = last === undefined ? leaf.keyword : /^\d+$/.test(last) ? Number(last) : last;
   if (type) return { name, description: `${name} is not of type '${type[2] ?? ""}'` };
   return { name, description: leaf.error };
 }

@@ -17,6 +17,8 @@ const keyOf = (key: ListKey): string => `${key.resourceName} ${key.parentId}`;
 
 export class BatchState {
   readonly mutations: Mutation[] = [];
+  /** Effects that must happen only once the commit succeeded (token bookkeeping). */
+  readonly afterCommit: (() => Promise<void>)[] = [];
   private readonly objects = new Map<string, ObjectState>();
   private readonly lists = new Map<string, ListEntry>();
 

@@ -5,7 +5,8 @@ import { sortValuesOf } from "../protocol/query/compile";
 import { preconditionFailure } from "../http/preconditions";
 import { listAccess } from "../permissions/list-access";
 import { objectTarget, type ListTarget } from "../resources/target";
-import { missingResource } from "../errors";
+import { invalidParameter, missingResource } from "../errors";
+import type { TokenLedger } from "./token-ledger";
 import type { D1Storage } from "../storage/d1";
 import { listPage } from "../storage/list";
 import type { Tombstone } from "../wire";
@@ -14,6 +15,7 @@ import type { WriteOp, WriteResult } from "./protocol";
 
 export async function deleteList(
   storage: D1Storage,
+  tokens: TokenLedger,
   context: OpContext,
   list: ListTarget,
   op: Extract<WriteOp, { kind: "delete-list" }>,
@@ -30,6 +32,13 @@ export async function deleteList(
     settings: context.settings,
     now: Date.now(),
   });
+  const used = query.token;
+  if (used !== null) {
+    if (!(await tokens.isValid(used.nonce))) {
+      throw invalidParameter("querystring", "_token", "_token was already used or has expired.");
+    }
+    context.batch.afterCommit.push(() => tokens.consume(used.nonce));
+  }
   if (access.kind === "empty") {
     return { ok: true, status: 200, timestamp: listTimestamp ?? Date.now(), body: { data: [] } };
   }
@@ -38,6 +47,10 @@ export async function deleteList(
     context.tombstone(objectTarget(list.spec.name, list.location, stored.id), stored, null),
   );
   const last = page.objects.at(-1);
+  const nonce = newNonce();
+  if (page.hasMore && last) {
+    context.batch.afterCommit.push(() => tokens.issue(nonce, context.settings.paginationTokenValiditySeconds));
+  }
   const timestamp = tombstones.reduce((max, t) => Math.max(max, t.last_modified), listTimestamp ?? Date.now());
   return {
     ok: true,
@@ -49,7 +62,7 @@ export async function deleteList(
           nextToken: encodeToken({
             lastObject: sortValuesOf({ ...last.data, id: last.id, last_modified: last.lastModified }, query.sort),
             offset: (query.token?.offset ?? 0) + page.objects.length,
-            nonce: newNonce(),
+            nonce,
           }),
           limit: query.limit,
         }

@@ -29,6 +29,7 @@ import { deleteList } from "./delete-list";
 import { applyPatchBody } from "./patch";
 import type { Author, WriteOp, WriteRequest, WriteResult } from "./protocol";
 import { assignTimestamp, forcedTimestamp } from "./timestamps";
+import type { TokenLedger } from "./token-ledger";
 
 /** A guard fails only when a parent was deleted or an empty list first read meanwhile; retry then. */
 const MAX_ATTEMPTS = 4;
@@ -41,6 +42,7 @@ export class WriteEngine {
   constructor(
     private readonly storage: D1Storage,
     private readonly settings: Settings,
+    readonly tokens: TokenLedger,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -75,6 +77,7 @@ export class WriteEngine {
       const parent = first ? listTarget(first.resource, first.location).parent : null;
       await this.storage.commit({ parent: parent?.ref ?? null, lists: batch.touchedLists() }, batch.mutations);
     }
+    for (const effect of batch.afterCommit) await effect();
     return results;
   }
 
@@ -93,7 +96,7 @@ export class WriteEngine {
       case "delete":
         return context.remove(objectTarget(op.resource, op.location, op.id), op.forcedTimestamp, op.preconditions);
       case "delete-list":
-        return deleteList(this.storage, context, list, op);
+        return deleteList(this.storage, this.tokens, context, list, op);
       case "ensure":
         return context.ensure(objectTarget(op.resource, op.location, op.id));
     }

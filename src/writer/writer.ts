@@ -8,6 +8,7 @@ import { settingsOf } from "../config";
 import type { Bindings } from "../env";
 import { D1Storage } from "../storage/d1";
 import { WriteEngine } from "./engine";
+import { storageLedger } from "./token-ledger";
 import type { WriteRequest, WriteResponse } from "./protocol";
 
 export class Writer extends DurableObject<Bindings> {
@@ -23,7 +24,7 @@ export class Writer extends DurableObject<Bindings> {
   /** Applies the operations in order and commits them in one D1 transaction. JSON in, JSON out. */
   async apply(request: string): Promise<string> {
     const parsed = JSON.parse(request) as WriteRequest;
-    const engine = new WriteEngine(new D1Storage(this.env.DB), settingsOf(this.env));
+    const engine = new WriteEngine(new D1Storage(this.env.DB), settingsOf(this.env), storageLedger(this.ctx.storage));
     const results = await this.exclusive(() => engine.run(parsed));
     return JSON.stringify({ results } satisfies WriteResponse);
   }
