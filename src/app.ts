@@ -1,6 +1,6 @@
 /** Builds the app: settings, headers, service state, identity, then every route. */
 import { Hono } from "hono";
-import { Authenticator, basicauthPolicy, identityMiddleware } from "./auth/identity";
+import { Authenticator, identityMiddleware, resolveBasicauth } from "./auth/identity";
 import { settingsOf } from "./config";
 import type { AppEnv } from "./context";
 import { checkAccept } from "./http/body";
@@ -34,8 +34,8 @@ export function buildApp(): Hono<AppEnv> {
     if (c.req.method !== "OPTIONS") checkAccept(c.req.header("Accept"));
     await next();
   });
-  const policies = Object.assign({ basicauth: basicauthPolicy }, ...PLUGINS.map((plugin) => plugin.policies ?? {}));
-  app.use(identityMiddleware(new Authenticator(policies)));
+  const resolvers = [resolveBasicauth, ...PLUGINS.flatMap((plugin) => (plugin.policies ? [plugin.policies] : []))];
+  app.use(identityMiddleware(new Authenticator(resolvers)));
 
   app.use(async function rewrite(c, next) {
     if (c.req.method === "OPTIONS") return next();

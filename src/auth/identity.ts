@@ -8,7 +8,7 @@ import type { Settings } from "../config";
 import type { AppEnv } from "../context";
 import { D1Storage } from "../storage/d1";
 import { basicauthUserId } from "./basicauth";
-import type { AuthPolicy, PolicyTable } from "./policy";
+import type { AuthPolicy, PolicyResolver } from "./policy";
 
 export interface Identity {
   /** `<policy>:<id>`, or null when anonymous. */
@@ -19,6 +19,9 @@ export interface Identity {
 export const EVERYONE = "system.Everyone";
 export const AUTHENTICATED = "system.Authenticated";
 export const ANONYMOUS: Identity = { userId: null, principals: [EVERYONE] };
+
+/** Resolves `basicauth`. */
+export const resolveBasicauth: PolicyResolver = (name) => (name === "basicauth" ? basicauthPolicy : null);
 
 export const basicauthPolicy: AuthPolicy = {
   prefix: "basicauth",
@@ -31,12 +34,15 @@ export const basicauthPolicy: AuthPolicy = {
 
 /** Resolves identities with the enabled policies, in `KINTO_MULTIAUTH_POLICIES` order. */
 export class Authenticator {
-  constructor(private readonly policies: PolicyTable) {}
+  constructor(private readonly resolvers: readonly PolicyResolver[]) {}
 
   private enabled(settings: Settings): AuthPolicy[] {
     return settings.multiauthPolicies.flatMap((name) => {
-      const policy = this.policies[name];
-      return policy ? [policy] : [];
+      for (const resolve of this.resolvers) {
+        const policy = resolve(name, settings);
+        if (policy !== null) return [policy];
+      }
+      return [];
     });
   }
 

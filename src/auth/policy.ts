@@ -10,5 +10,8 @@ export interface AuthPolicy {
   authenticate(authorization: string | null, settings: Settings, storage: D1Storage): Promise<string | null>;
 }
 
-/** Policies by the name used in `multiauth.policies`. */
-export type PolicyTable = Readonly<Record<string, AuthPolicy>>;
+/**
+ * The policy a `multiauth.policies` entry names, or null when this resolver does not know it.
+ * Resolvers take settings because some names are configured (OpenID providers).
+ */
+export type PolicyResolver = (name: string, settings: Settings) => AuthPolicy | null;

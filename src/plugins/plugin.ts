@@ -4,7 +4,7 @@
  * plugins/index.ts does.
  */
 import type { Hono } from "hono";
-import type { AuthPolicy } from "../auth/policy";
+import type { PolicyResolver } from "../auth/policy";
 import type { Identity } from "../auth/identity";
 import type { Bindings } from "../env";
 import type { Settings } from "../config";
@@ -32,8 +32,8 @@ export interface Plugin {
   enabled(settings: Settings): boolean;
   /** The hello capability (id → value) while enabled, if any. */
   capabilities?(settings: Settings): Record<string, Capability>;
-  /** Authentication policies by their `multiauth.policies` name. */
-  readonly policies?: Record<string, AuthPolicy>;
+  /** Resolves the authentication policies this plugin provides, by their `multiauth.policies` name. */
+  readonly policies?: PolicyResolver;
   /** Extra `user` fields of hello for an authenticated caller. */
   helloUser?(userId: string, settings: Settings): Promise<Record<string, unknown>>;
   /**

@@ -17,7 +17,7 @@ export const accountsPlugin: Plugin = {
       validation_enabled: false,
     },
   }),
-  policies: { account: accountPolicy },
+  policies: (name, settings) => (name === "account" && isIncluded(settings, NAME) ? accountPolicy : null),
   register(app) {
     const enabled = accountsPlugin.enabled;
     registerRoute(
