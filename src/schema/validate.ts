@@ -25,8 +25,26 @@ function validatorFor(schema: JsonObject): Validator {
   return validator;
 }
 
+/** A value as Python's repr() shows it in jsonschema messages. */
+function pythonRepr(value: JsonValue | undefined): string {
+  if (value === undefined || value === null) return "None";
+  if (typeof value === "string") return `'${value}'`;
+  if (typeof value === "boolean") return value ? "True" : "False";
+  return JSON.stringify(value);
+}
+
+function valueAt(instance: JsonValue, segments: string[]): JsonValue | undefined {
+  let current: JsonValue | undefined = instance;
+  for (const segment of segments) {
+    if (Array.isArray(current)) current = current[Number(segment)];
+    else if (typeof current === "object" && current !== null) current = current[decodeURIComponent(segment)];
+    else return undefined;
+  }
+  return current;
+}
+
 /** The deepest error, named and worded as Kinto's Python validator would. */
-function describe(errors: OutputUnit[]): { name: string | number; description: string } {
+function describe(errors: OutputUnit[], instance: JsonValue): { name: string | number; description: string } {
   const additional = errors.find((error) => error.keyword === "additionalProperties");
   if (additional) {
     const extra = /Property "(.*)" does not match/.exec(additional.error)?.[1] ?? "";
@@ -41,7 +59,7 @@ function describe(errors: OutputUnit[]): { name: string | number; description: s
   }
   const type = /Instance type "(.*)" is invalid\. Expected "(.*)"/.exec(leaf.error);
   const name = last === undefined ? leaf.keyword : /^\d+$/.test(last) ? Number(last) : last;
-  if (type) return { name, description: `${name} is not of type '${type[2] ?? ""}'` };
+  if (type) return { name, description: `${pythonRepr(valueAt(instance, segments))} is not of type '${type[2] ?? ""}'` };
   return { name, description: leaf.error };
 }
 
@@ -49,7 +67,7 @@ function describe(errors: OutputUnit[]): { name: string | number; description: s
 export function checkSchema(schema: JsonValue, field: string): void {
   const result = metaValidator.validate(schema);
   if (!result.valid) {
-    const { description } = describe(result.errors);
+    const { description } = describe(result.errors, schema);
     throw invalidParameter("body", field, `${field}: ${description}`);
   }
 }
@@ -75,7 +93,7 @@ export function validateWithSchema(data: JsonObject, schema: JsonObject, ignored
     throw invalidParameter("body", "schema", reason);
   }
   if (errors.length > 0) {
-    const { name, description } = describe(errors);
+    const { name, description } = describe(errors, instance);
     throw invalidParameter("body", name, description);
   }
 }
