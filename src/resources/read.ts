@@ -14,7 +14,9 @@ import { parseListQuery } from "../protocol/query/parse";
 import { encodeToken, newNonce } from "../protocol/query/token";
 import { sortValuesOf } from "../protocol/query/compile";
 import { D1Storage } from "../storage/d1";
-import { countLive, listPage } from "../storage/list";
+import { countQuery, pageOf, pageQuery } from "../storage/list";
+import type { ObjectRow } from "../storage/d1";
+import { sql } from "drizzle-orm";
 import type { State } from "../storage/types";
 import { toLiveWire, toWire } from "./objects";
 import { locationOf } from "./location";
@@ -32,8 +34,8 @@ function denied(c: AppContext): KintoError {
   return c.get("identity").userId === null ? unauthorized() : forbidden();
 }
 
-function holdsFrom(state: State): Holds {
-  return (uri, permission) => state.grants.has(`${uri} ${permission}`);
+function holdsFrom(state: State, principals: readonly string[]): Holds {
+  return (uri, permission) => state.holds(uri, permission, principals);
 }
 
 function cacheHeaders(c: AppContext, list: ListTarget, state: State): Record<string, string> {
@@ -65,28 +67,34 @@ export function readPlural(resource: ResourceName) {
       lists: [],
       grants: { uris: urisToCheck(containerNeed(list, "read"), createNeed(list)), principals },
     });
-    const access = await listAccess(storage, list, "read", principals, holdsFrom(state), settings);
+    const access = await listAccess(storage, list, "read", principals, holdsFrom(state, principals), settings);
     if (access === null) throw denied(c);
     requireParent(list, state);
     const now = Date.now();
+    const query = parseListQuery(new URL(c.req.url).searchParams, { settings, now });
+    const scope = access.kind === "shared" ? access.scope : null;
+    const head = c.req.method === "HEAD";
     // Read-only mode writes nothing: a list never read before cannot get its timestamp (§2.9).
-    const timestamp = await storage.listTimestamp(list.list, now, !settings.readonly);
+    const snapshot = await storage.readList<ObjectRow & { total: number }>(
+      list.list,
+      now,
+      !settings.readonly,
+      access.kind === "empty" ? sql`SELECT 0 AS total` : head ? countQuery(list.list, query, scope) : pageQuery(list.list, query, scope),
+    );
+    const timestamp = snapshot.timestamp;
     if (timestamp === null) throw backendUnavailable(settings.retryAfterSeconds);
     const headers = { ...timestampHeaders(timestamp), ...cacheHeaders(c, list, state) };
     const target = { exists: true, timestamp };
     if (isNotModified(preconditions, target)) return empty(304, headers);
     const failure = preconditionFailure(preconditions, target);
     if (failure) throw failure;
-    const url = new URL(c.req.url);
-    const query = parseListQuery(url.searchParams, { settings, now });
     if (query.deprecatedTo) headers.Alert = TO_DEPRECATED_ALERT;
-    const scope = access.kind === "shared" ? access.scope : null;
-    if (c.req.method === "HEAD") {
-      const total = access.kind === "empty" ? 0 : await countLive(storage, list.list, query, scope);
-      return empty(200, { ...headers, "Content-Type": "application/json", "Total-Objects": String(total), "Total-Records": String(total) });
+    if (head) {
+      const total = String(snapshot.rows[0]?.total ?? 0);
+      return empty(200, { ...headers, "Content-Type": "application/json", "Total-Objects": total, "Total-Records": total });
     }
     if (access.kind === "empty") return json(c, 200, { data: [] }, headers);
-    const page = await listPage(storage, list.list, query, scope);
+    const page = pageOf(snapshot.rows, query.limit);
     const objects = page.objects.map(toWire);
     const data = query.fields ? objects.map((object) => projectFields(object, query.fields ?? [])) : objects;
     const last = objects.at(-1);
@@ -116,7 +124,7 @@ export function readObject(resource: ResourceName) {
       lists: [],
       grants: { uris: urisToCheck(readNeed(target), ...(parentNeed ? [parentNeed] : [])), principals },
     });
-    if (!isAllowed(readNeed(target), principals, holdsFrom(state), settings)) throw denied(c);
+    if (!isAllowed(readNeed(target), principals, holdsFrom(state, principals), settings)) throw denied(c);
     if (!target.spec.idPattern.test(id)) throw invalidParameter("path", "id", "Invalid object id");
     requireParent(target, state);
     const { object: stored, permissions } = state.object(target.uri);

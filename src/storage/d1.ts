@@ -19,7 +19,7 @@ import {
   type StoredObject,
 } from "./types";
 
-interface ObjectRow {
+export interface ObjectRow {
   id: string;
   last_modified: number;
   data: string;
@@ -46,13 +46,6 @@ export function rowToObject(row: ObjectRow): StoredObject {
 export function selectObject(ref: ObjectRef): SQL {
   return sql`SELECT id, last_modified, data, deleted FROM objects
     WHERE parent_id = ${ref.parentId} AND resource_name = ${ref.resourceName} AND id = ${ref.id}`;
-}
-
-function inList(values: readonly string[]): SQL {
-  return sql.join(
-    values.map((value) => sql`${value}`),
-    sql`, `,
-  );
 }
 
 function aclToPermissions(rows: AceRow[]): Permissions {
@@ -85,11 +78,13 @@ export class D1Storage {
     const grants = request.grants;
     const askGrants = grants !== null && grants.uris.length > 0 && grants.principals.length > 0;
     if (askGrants) {
+      // At most 100 bound parameters per statement: URIs and principals travel as JSON arrays.
       statements.push(
         statement(
           this.db,
-          sql`SELECT DISTINCT object_id, permission FROM access_control_entries
-            WHERE object_id IN (${inList(grants.uris)}) AND principal IN (${inList(grants.principals)})`,
+          sql`SELECT object_id, permission, principal FROM access_control_entries
+            WHERE object_id IN (SELECT value FROM json_each(${JSON.stringify(grants.uris)}))
+              AND principal IN (SELECT value FROM json_each(${JSON.stringify(grants.principals)}))`,
         ),
       );
     }
@@ -108,43 +103,47 @@ export class D1Storage {
     for (const key of request.lists) {
       lists.set(listKeyOf(key), next<{ last_modified: number }>()[0]?.last_modified ?? null);
     }
-    const granted = new Set<string>();
-    if (askGrants) for (const row of next<AceRow>()) granted.add(`${row.object_id} ${row.permission}`);
+    const granted = new Map<string, Set<string>>();
+    if (askGrants) {
+      for (const row of next<AceRow>()) {
+        const key = `${row.object_id} ${row.permission}`;
+        const principals = granted.get(key) ?? new Set<string>();
+        principals.add(row.principal);
+        granted.set(key, principals);
+      }
+    }
 
     return {
       object: (uri) => objects.get(uri) ?? { object: null, permissions: {} },
       listTimestamp: (key) => lists.get(listKeyOf(key)) ?? null,
-      grants: granted,
+      holds: (uri, permission, principals) => {
+        const holders = granted.get(`${uri} ${permission}`);
+        return holders !== undefined && principals.some((principal) => holders.has(principal));
+      },
     };
   }
 
   /**
-   * The list timestamp; a never-initialised list gets `now` stored on this first read
-   * (contract §5.1), so repeated reads of an empty list agree. With `initialize` false
-   * (read-only mode), a never-initialised list answers null.
+   * The list timestamp and the rows of `query`, read in one transaction, so the rows are
+   * exactly those the timestamp covers (a poller's next `_since` misses nothing and repeats
+   * nothing). A never-initialised list gets `now` stored on this first read (contract §5.1);
+   * with `initialize` false (read-only mode) it answers null.
    */
-  async listTimestamp(key: ListKey, now: number, initialize = true): Promise<number | null> {
-    if (!initialize) {
-      const row = await statement(
-        this.db,
-        sql`SELECT last_modified FROM timestamps WHERE parent_id = ${key.parentId} AND resource_name = ${key.resourceName}`,
-      ).first<{ last_modified: number }>();
-      return row?.last_modified ?? null;
-    }
-    const [, read] = await this.db.batch<{ last_modified: number }>([
-      statement(
-        this.db,
-        sql`INSERT INTO timestamps (parent_id, resource_name, last_modified)
-          VALUES (${key.parentId}, ${key.resourceName}, ${now}) ON CONFLICT DO NOTHING`,
-      ),
-      statement(
-        this.db,
-        sql`SELECT last_modified FROM timestamps WHERE parent_id = ${key.parentId} AND resource_name = ${key.resourceName}`,
-      ),
-    ]);
-    const value = read?.results[0]?.last_modified;
-    if (value === undefined) throw new Error("list timestamp vanished between insert and select");
-    return value;
+  async readList<Row>(key: ListKey, now: number, initialize: boolean, query: SQL): Promise<{ timestamp: number | null; rows: Row[] }> {
+    const select = sql`SELECT last_modified FROM timestamps WHERE parent_id = ${key.parentId} AND resource_name = ${key.resourceName}`;
+    const statements = [
+      ...(initialize
+        ? [
+            sql`INSERT INTO timestamps (parent_id, resource_name, last_modified)
+              VALUES (${key.parentId}, ${key.resourceName}, ${now}) ON CONFLICT DO NOTHING`,
+          ]
+        : []),
+      select,
+      query,
+    ].map((fragment) => statement(this.db, fragment));
+    const results = await this.db.batch(statements);
+    const timestampRow = results[statements.length - 2]?.results[0] as { last_modified: number } | undefined;
+    return { timestamp: timestampRow?.last_modified ?? null, rows: (results[statements.length - 1]?.results ?? []) as Row[] };
   }
 
   /** Deletes everything: objects, timestamps, ACLs, group memberships (the flush plugin). */
@@ -156,10 +155,10 @@ export class D1Storage {
     );
   }
 
-  /** Reads a page of raw rows with a caller-built WHERE/ORDER BY (see storage/list.ts). */
-  async selectRows(query: SQL): Promise<StoredObject[]> {
+  /** Object rows of a caller-built query (see storage/list.ts). */
+  async selectRows(query: SQL): Promise<ObjectRow[]> {
     const { results } = await statement(this.db, query).all<ObjectRow>();
-    return results.map(rowToObject);
+    return results;
   }
 
   async selectColumn(query: SQL): Promise<string[]> {

@@ -5,7 +5,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import { afterTokenSql, filtersSql, orderBySql } from "../protocol/query/compile";
 import type { ListQuery } from "../protocol/query/types";
-import type { D1Storage } from "./d1";
+import { rowToObject, type D1Storage, type ObjectRow } from "./d1";
 import { descendantRange } from "./sql";
 import type { ListKey, ListPage } from "./types";
 
@@ -40,22 +40,27 @@ function whereSql(key: ListKey, query: ListQuery, scope: SharedScope | null, wit
   return sql.join(conditions, sql` AND `);
 }
 
-/** One page of `query.limit` objects after the token, and whether more follow. */
-export async function listPage(storage: D1Storage, key: ListKey, query: ListQuery, scope: SharedScope | null): Promise<ListPage> {
-  const rows = await storage.selectRows(
-    sql`SELECT id, last_modified, data, deleted FROM objects
-      WHERE ${whereSql(key, query, scope, true, query.includeTombstones)}
-      ORDER BY ${orderBySql(query.sort)} LIMIT ${query.limit + 1}`,
-  );
-  const hasMore = rows.length > query.limit;
-  return { objects: hasMore ? rows.slice(0, query.limit) : rows, hasMore };
+/** The rows of one page of `query.limit` objects after the token, plus one to tell whether more follow. */
+export function pageQuery(key: ListKey, query: ListQuery, scope: SharedScope | null): SQL {
+  return sql`SELECT id, last_modified, data, deleted FROM objects
+    WHERE ${whereSql(key, query, scope, true, query.includeTombstones)}
+    ORDER BY ${orderBySql(query.sort)} LIMIT ${query.limit + 1}`;
 }
 
-/** Live objects matching the filters (plural HEAD; tombstones never count). */
-export function countLive(storage: D1Storage, key: ListKey, query: ListQuery, scope: SharedScope | null): Promise<number> {
-  return storage.selectCount(
-    sql`SELECT count(*) AS total FROM objects WHERE ${whereSql(key, query, scope, false, false)}`,
-  );
+/** Live objects matching the filters (plural HEAD; tombstones never count), as a `total` row. */
+export function countQuery(key: ListKey, query: ListQuery, scope: SharedScope | null): SQL {
+  return sql`SELECT count(*) AS total FROM objects WHERE ${whereSql(key, query, scope, false, false)}`;
+}
+
+export function pageOf(rows: ObjectRow[], limit: number): ListPage {
+  const objects = rows.map(rowToObject);
+  const hasMore = objects.length > limit;
+  return { objects: hasMore ? objects.slice(0, limit) : objects, hasMore };
+}
+
+/** One page of `query.limit` objects after the token, and whether more follow. */
+export async function listPage(storage: D1Storage, key: ListKey, query: ListQuery, scope: SharedScope | null): Promise<ListPage> {
+  return pageOf(await storage.selectRows(pageQuery(key, query, scope)), query.limit);
 }
 
 /** Whether any object of the list is shared with the scope's principals. */

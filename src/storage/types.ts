@@ -37,8 +37,8 @@ export interface State {
   object(uri: string): ObjectState;
   /** The stored list timestamp, or null when never initialised (or purged). */
   listTimestamp(key: ListKey): number | null;
-  /** Keys `${uri} ${permission}` held through stored ACLs. */
-  grants: Set<string>;
+  /** Whether one of `principals` holds `permission` on `uri` through a stored ACL (among those read). */
+  holds(uri: string, permission: string, principals: readonly string[]): boolean;
 }
 
 /** Commit-time checks: when one fails, nothing of the commit is written. */

@@ -20,19 +20,28 @@ export class BatchState {
   /** Effects that must happen only once the commit succeeded (token bookkeeping). */
   readonly afterCommit: (() => Promise<void>)[] = [];
   private readonly objects = new Map<string, ObjectState>();
+  /** Objects written by this commit, per list (`keyOf`): id → URI. */
+  private readonly writtenByList = new Map<string, Map<string, string>>();
   private readonly lists = new Map<string, ListEntry>();
 
-  constructor(
-    private readonly state: State,
-    private readonly principals: readonly string[],
-  ) {}
+  constructor(private readonly state: State) {}
 
   object(uri: string): ObjectState {
     return this.objects.get(uri) ?? this.state.object(uri);
   }
 
-  setObject(uri: string, value: ObjectState): void {
+  setObject(uri: string, value: ObjectState, list: ListKey, id: string): void {
     this.objects.set(uri, value);
+    const key = keyOf(list);
+    const written = this.writtenByList.get(key) ?? new Map<string, string>();
+    written.set(id, uri);
+    this.writtenByList.set(key, written);
+  }
+
+  /** The objects of `list` this commit wrote, as they now are (null: deleted). */
+  writtenIn(list: ListKey): { id: string; state: ObjectState }[] {
+    const written = this.writtenByList.get(keyOf(list)) ?? new Map<string, string>();
+    return [...written].map(([id, uri]) => ({ id, state: this.object(uri) }));
   }
 
   /** The list timestamp as of the previous operation of this commit (null: never initialised). */
@@ -53,12 +62,30 @@ export class BatchState {
       .map((entry) => ({ ...entry.key, lastModified: entry.read }));
   }
 
-  /** Stored ACL grants, with this commit's own ACL changes taking precedence. */
-  readonly holds: Holds = (uri, permission) => {
-    const written = this.objects.get(uri);
-    if (written !== undefined) return holdsIn(written.permissions, permission, this.principals);
-    return this.state.grants.has(`${uri} ${permission}`);
-  };
+  /** Stored ACL grants of `principals`, with this commit's own ACL changes taking precedence. */
+  holdsFor(principals: readonly string[]): Holds {
+    return (uri, permission) => {
+      const written = this.objects.get(uri);
+      if (written !== undefined) return holdsIn(written.permissions, permission, principals);
+      return this.state.holds(uri, permission, principals);
+    };
+  }
+
+  /** The touch mutations merged per list (the greatest timestamp), the others in order. */
+  coalescedMutations(): Mutation[] {
+    const touches = new Map<string, Extract<Mutation, { kind: "touch" }>>();
+    const others: Mutation[] = [];
+    for (const mutation of this.mutations) {
+      if (mutation.kind !== "touch") {
+        others.push(mutation);
+        continue;
+      }
+      const key = keyOf(mutation.list);
+      const previous = touches.get(key);
+      if (previous === undefined || previous.lastModified < mutation.lastModified) touches.set(key, mutation);
+    }
+    return [...others, ...touches.values()];
+  }
 
   private list(key: ListKey): ListEntry {
     let entry = this.lists.get(keyOf(key));

@@ -8,10 +8,43 @@ import { objectTarget, type ListTarget } from "../resources/target";
 import { invalidParameter, missingResource } from "../errors";
 import type { TokenLedger } from "./token-ledger";
 import type { D1Storage } from "../storage/d1";
-import { listPage } from "../storage/list";
+import { listPage, type SharedScope } from "../storage/list";
+import type { ListPage } from "../storage/types";
+import type { ListQuery } from "../protocol/query/types";
+import { compareBySort, isAfterToken } from "../protocol/query/memory-order";
+import { matchesFilters } from "../protocol/query/memory-filter";
+import { toLiveWire } from "../resources/objects";
 import type { Tombstone } from "../wire";
 import type { OpContext } from "./engine";
 import type { WriteOp, WriteResult } from "./protocol";
+
+/**
+ * One page of the list as this commit sees it: the stored rows, overlaid with the objects the
+ * commit's earlier operations wrote (created ones join when they match, deleted ones leave).
+ */
+async function pageWithOverlay(
+  storage: D1Storage,
+  context: OpContext,
+  list: ListTarget,
+  query: ListQuery,
+  scope: SharedScope | null,
+): Promise<ListPage> {
+  const written = context.batch.writtenIn(list.list);
+  const stored = await listPage(storage, list.list, { ...query, includeTombstones: false, limit: query.limit + written.length }, scope);
+  if (written.length === 0) return { objects: stored.objects.slice(0, query.limit), hasMore: stored.hasMore || stored.objects.length > query.limit };
+  const writtenIds = new Set(written.map((entry) => entry.id));
+  const candidates = stored.objects.filter((object) => !writtenIds.has(object.id));
+  for (const { state } of written) {
+    const object = state.object;
+    if (object === null) continue;
+    const wire = toLiveWire(object);
+    const shared = scope === null || (state.permissions.write ?? []).some((principal) => scope.principals.includes(principal));
+    const afterToken = query.token === null || isAfterToken(wire, query.sort, query.token);
+    if (shared && afterToken && matchesFilters(wire, query.filters)) candidates.push(object);
+  }
+  candidates.sort((a, b) => compareBySort(toLiveWire(a), toLiveWire(b), query.sort));
+  return { objects: candidates.slice(0, query.limit), hasMore: stored.hasMore || candidates.length > query.limit };
+}
 
 export async function deleteList(
   storage: D1Storage,
@@ -20,7 +53,7 @@ export async function deleteList(
   list: ListTarget,
   op: Extract<WriteOp, { kind: "delete-list" }>,
 ): Promise<WriteResult> {
-  const access = await listAccess(storage, list, "write", context.author.principals, context.batch.holds, context.settings);
+  const access = await listAccess(storage, list, "write", context.author.principals, context.holds, context.settings);
   if (access === null) throw context.denied();
   if (list.parent && context.batch.object(list.parent.uri).object === null) {
     throw missingResource({ id: list.parent.ref.id, resource_name: list.parent.ref.resourceName });
@@ -42,7 +75,7 @@ export async function deleteList(
   if (access.kind === "empty") {
     return { ok: true, status: 200, timestamp: listTimestamp ?? Date.now(), body: { data: [] } };
   }
-  const page = await listPage(storage, list.list, { ...query, includeTombstones: false }, access.kind === "shared" ? access.scope : null);
+  const page = await pageWithOverlay(storage, context, list, query, access.kind === "shared" ? access.scope : null);
   const tombstones: Tombstone[] = page.objects.map((stored) =>
     context.tombstone(objectTarget(list.spec.name, list.location, stored.id), stored, null),
   );

@@ -47,35 +47,53 @@ export class WriteEngine {
   ) {}
 
   async run(request: WriteRequest): Promise<WriteResult[]> {
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      try {
-        return await this.attempt(request);
-      } catch (error) {
-        if (error instanceof GuardFailed) continue;
-        if (error instanceof TimestampConflict) break;
-        throw error;
-      }
-    }
-    return request.ops.map(() => errorResult(constraintViolated(this.settings.retryAfterSeconds)));
+    const [results] = await this.runGroup([request]);
+    return results ?? [];
   }
 
-  private async attempt(request: WriteRequest): Promise<WriteResult[]> {
-    const { author, ops } = request;
-    const state = await this.storage.readState(readsFor(ops, author));
-    const batch = new BatchState(state, author.principals);
-    const results: WriteResult[] = [];
-    for (const op of ops) {
+  /**
+   * Group commit: the requests (all under this Writer's parent) are decided in order against
+   * one read of the state and committed in one transaction; each keeps its own results.
+   * A forced-timestamp collision fails the group, which then runs its requests one by one
+   * so that only the colliding request answers 409.
+   */
+  async runGroup(requests: WriteRequest[]): Promise<WriteResult[][]> {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       try {
-        results.push(await this.apply(op, batch, author));
+        return await this.attempt(requests);
       } catch (error) {
-        if (!(error instanceof KintoError)) throw error;
-        results.push(errorResult(error));
+        if (error instanceof GuardFailed) continue;
+        if (!(error instanceof TimestampConflict)) throw error;
+        if (requests.length === 1) break;
+        const separately: WriteResult[][] = [];
+        for (const request of requests) separately.push(await this.run(request));
+        return separately;
       }
     }
+    const conflict = errorResult(constraintViolated(this.settings.retryAfterSeconds));
+    return requests.map((request) => request.ops.map(() => conflict));
+  }
+
+  private async attempt(requests: WriteRequest[]): Promise<WriteResult[][]> {
+    const state = await this.storage.readState(readsFor(requests));
+    const batch = new BatchState(state);
+    const results: WriteResult[][] = [];
+    for (const { author, ops } of requests) {
+      const own: WriteResult[] = [];
+      for (const op of ops) {
+        try {
+          own.push(await this.apply(op, batch, author));
+        } catch (error) {
+          if (!(error instanceof KintoError)) throw error;
+          own.push(errorResult(error));
+        }
+      }
+      results.push(own);
+    }
     if (batch.mutations.length > 0) {
-      const first = ops[0];
+      const first = requests[0]?.ops[0];
       const parent = first ? listTarget(first.resource, first.location).parent : null;
-      await this.storage.commit({ parent: parent?.ref ?? null, lists: batch.touchedLists() }, batch.mutations);
+      await this.storage.commit({ parent: parent?.ref ?? null, lists: batch.touchedLists() }, batch.coalescedMutations());
     }
     for (const effect of batch.afterCommit) await effect();
     return results;
@@ -104,11 +122,13 @@ export class WriteEngine {
 }
 
 /** What the writer reads before deciding: parents, targets, lists and the ACL rows of every need. */
-function readsFor(ops: WriteOp[], author: Author) {
+function readsFor(requests: WriteRequest[]) {
   const objects = new Map<string, ObjectTarget["ref"]>();
   const lists = new Map<string, ListTarget["list"]>();
   const needs: Need[] = [];
-  for (const op of ops) {
+  const principals = new Set<string>();
+  for (const request of requests) for (const principal of request.author.principals) principals.add(principal);
+  for (const op of requests.flatMap((request) => request.ops)) {
     const list = listTarget(op.resource, op.location);
     lists.set(`${list.list.resourceName} ${list.parentId}`, list.list);
     if (list.parent) objects.set(list.parent.uri, list.parent.ref);
@@ -128,7 +148,7 @@ function readsFor(ops: WriteOp[], author: Author) {
   return {
     objects: [...objects].map(([uri, ref]) => ({ uri, ref })),
     lists: [...lists.values()],
-    grants: { uris: urisToCheck(...needs), principals: author.principals },
+    grants: { uris: urisToCheck(...needs), principals: [...principals] },
   };
 }
 
@@ -149,8 +169,13 @@ export class OpContext {
     private readonly now: () => number,
   ) {}
 
+  /** The caller's stored grants, as decided within this commit. */
+  get holds() {
+    return this.batch.holdsFor(this.author.principals);
+  }
+
   allowed(need: Need | null): boolean {
-    return need !== null && isAllowed(need, this.author.principals, this.batch.holds, this.settings);
+    return need !== null && isAllowed(need, this.author.principals, this.holds, this.settings);
   }
 
   require(need: Need): void {
@@ -331,7 +356,7 @@ export class OpContext {
   private commitObject(target: ObjectTarget, mutations: Mutation[], timestamp: number, state: { object: StoredObject | null; permissions: Permissions }): void {
     this.batch.mutations.push(...mutations, { kind: "touch", list: target.list, lastModified: timestamp });
     this.batch.setListTimestamp(target.list, timestamp);
-    this.batch.setObject(target.uri, state);
+    this.batch.setObject(target.uri, state, target.list, target.id);
   }
 
   objectResult(status: number, object: KintoObject, permissions: Permissions): Extract<WriteResult, { ok: true }> {

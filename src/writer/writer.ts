@@ -1,31 +1,71 @@
 /**
- * One Durable Object per written parent (see design.md): its mutex makes read-check-
- * assign-commit one critical section, so two writes to one parent never interleave.
- * Awaiting D1 does not hold the input gate; the mutex does.
+ * One Durable Object per written parent (see design.md). Requests queue up; one drain loop
+ * at a time takes everything queued and commits it as one group (group commit), so
+ * read-check-assign-commit is one critical section and no two commits to a parent interleave.
+ * Awaiting D1 does not hold the input gate; the single drain loop does.
  */
 import { DurableObject } from "cloudflare:workers";
 import { settingsOf } from "../config";
 import type { Bindings } from "../env";
 import { D1Storage } from "../storage/d1";
 import { WriteEngine } from "./engine";
+import type { WriteRequest, WriteResponse, WriteResult } from "./protocol";
 import { storageLedger } from "./token-ledger";
-import type { WriteRequest, WriteResponse } from "./protocol";
+
+/** At most this many operations per group, to keep one D1 batch well within its limits. */
+const MAX_GROUP_OPS = 200;
+
+interface Waiting {
+  request: WriteRequest;
+  resolve(results: WriteResult[]): void;
+  reject(error: unknown): void;
+}
 
 export class Writer extends DurableObject<Bindings> {
-  private tail: Promise<unknown> = Promise.resolve();
+  private readonly queue: Waiting[] = [];
+  private draining = false;
 
-  /** Runs `fn` after every earlier call has settled; no two bodies interleave. */
-  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.tail.then(fn, fn);
-    this.tail = run.catch(() => undefined);
-    return run;
-  }
-
-  /** Applies the operations in order and commits them in one D1 transaction. JSON in, JSON out. */
+  /** Applies the operations in order; they commit in one D1 transaction. JSON in, JSON out. */
   async apply(request: string): Promise<string> {
     const parsed = JSON.parse(request) as WriteRequest;
-    const engine = new WriteEngine(new D1Storage(this.env.DB), settingsOf(this.env), storageLedger(this.ctx.storage));
-    const results = await this.exclusive(() => engine.run(parsed));
+    const results = await new Promise<WriteResult[]>((resolve, reject) => {
+      this.queue.push({ request: parsed, resolve, reject });
+      void this.drain();
+    });
     return JSON.stringify({ results } satisfies WriteResponse);
+  }
+
+  /** Takes queued requests group by group until the queue is empty. Only one drain runs at a time. */
+  private async drain(): Promise<void> {
+    if (this.draining) return;
+    this.draining = true;
+    try {
+      const engine = new WriteEngine(new D1Storage(this.env.DB), settingsOf(this.env), storageLedger(this.ctx.storage));
+      while (this.queue.length > 0) {
+        const group = this.takeGroup();
+        try {
+          const results = await engine.runGroup(group.map((waiting) => waiting.request));
+          group.forEach((waiting, index) => waiting.resolve(results[index] ?? []));
+        } catch (error) {
+          for (const waiting of group) waiting.reject(error);
+        }
+      }
+    } catch (error) {
+      for (const waiting of this.queue.splice(0)) waiting.reject(error);
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private takeGroup(): Waiting[] {
+    const group: Waiting[] = [];
+    let ops = 0;
+    while (this.queue.length > 0) {
+      const next = this.queue[0] as Waiting;
+      if (group.length > 0 && ops + next.request.ops.length > MAX_GROUP_OPS) break;
+      group.push(this.queue.shift() as Waiting);
+      ops += next.request.ops.length;
+    }
+    return group;
   }
 }
