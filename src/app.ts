@@ -1,9 +1,9 @@
 /** Builds the app: settings, headers, service state, identity, then every route. */
 import { Hono } from "hono";
-import { Authenticator, identityMiddleware, resolveBasicauth } from "./auth/identity";
+import { Authenticator, identityMiddleware, presetIdentity, resolveBasicauth } from "./auth/identity";
 import { settingsOf } from "./config";
 import type { AppEnv } from "./context";
-import { checkAccept } from "./http/body";
+import { checkAccept, readBodyText } from "./http/body";
 import { responseHeaders } from "./http/cors";
 import { onError } from "./http/error-handler";
 import { notFound } from "./http/not-found";
@@ -14,7 +14,7 @@ import { registerPermissions } from "./routes/permissions";
 import { registerResources } from "./routes/resources";
 import { capabilitiesOf } from "./capabilities";
 import { PLUGINS } from "./plugins";
-import { helloUserOf, rewritePath } from "./plugins/plugin";
+import { helloUserOf, rewriteBodyId, rewritePath } from "./plugins/plugin";
 import { executionContextOf } from "./http/respond";
 import { registerUtility } from "./routes/utility";
 
@@ -40,15 +40,19 @@ export function buildApp(): Hono<AppEnv> {
   app.use(async function rewrite(c, next) {
     if (c.req.method === "OPTIONS") return next();
     const url = new URL(c.req.url);
-    const path = await rewritePath(PLUGINS, {
+    const rewrite = await rewritePath(PLUGINS, {
       method: c.req.method,
       path: url.pathname,
       identity: c.get("identity"),
       settings: c.get("settings"),
       env: c.env,
     });
-    if (path === null) return next();
-    return app.fetch(new Request(new URL(`${path}${url.search}`, url), c.req.raw), c.env, executionContextOf(c));
+    if (rewrite === null) return next();
+    const target = new URL(`${rewrite.path}${url.search}`, url);
+    const hasBody = !["GET", "HEAD", "DELETE"].includes(c.req.method);
+    const body = hasBody ? rewriteBodyId(await readBodyText(c.req.raw), rewrite) : null;
+    const request = new Request(target, { method: c.req.method, headers: c.req.raw.headers, body });
+    return app.fetch(presetIdentity(request, c.get("identity")), c.env, executionContextOf(c));
   });
 
   registerUtility(app, {

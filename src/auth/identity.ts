@@ -74,11 +74,25 @@ export async function principalsOf(storage: D1Storage, userId: string): Promise<
   return [userId, EVERYONE, AUTHENTICATED, ...groups];
 }
 
+/** Identities fixed by a batch for its sub-requests: a whole batch is one request (§3.5, §8). */
+const presetIdentities = new WeakMap<Request, Identity>();
+
+/** Makes `request` (dispatched in-process) run as `identity` instead of resolving its own. */
+export function presetIdentity(request: Request, identity: Identity): Request {
+  presetIdentities.set(request, identity);
+  return request;
+}
+
 export function identityMiddleware(authenticator: Authenticator): MiddlewareHandler<AppEnv> {
   return async function identity(c, next) {
     c.set("authenticator", authenticator);
-    const storage = new D1Storage(c.env.DB);
-    c.set("identity", await authenticator.identify(c.req.header("Authorization") ?? null, c.get("settings"), storage));
+    const preset = presetIdentities.get(c.req.raw);
+    if (preset !== undefined) {
+      c.set("identity", preset);
+    } else {
+      const storage = new D1Storage(c.env.DB);
+      c.set("identity", await authenticator.identify(c.req.header("Authorization") ?? null, c.get("settings"), storage));
+    }
     await next();
   };
 }

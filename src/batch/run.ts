@@ -4,7 +4,7 @@
  * is dispatched in-process through the app. Each sub-request keeps its own status.
  */
 import type { Hono } from "hono";
-import type { Authenticator, Identity } from "../auth/identity";
+import { presetIdentity, type Authenticator, type Identity } from "../auth/identity";
 import type { Settings } from "../config";
 import type { AppEnv } from "../context";
 import type { Bindings } from "../env";
@@ -18,7 +18,7 @@ import { matchResourcePath } from "../routes/match";
 import { D1Storage } from "../storage/d1";
 import { sendToWriter, writerName } from "../writer/client";
 import type { WriteOp } from "../writer/protocol";
-import type { RewriteInput } from "../plugins/plugin";
+import { rewriteBodyId, type Rewrite, type RewriteInput } from "../plugins/plugin";
 import type { SubRequest } from "./request";
 
 export interface BatchEntry {
@@ -49,7 +49,7 @@ export interface BatchContext {
   headers: Headers;
   executionCtx: ExecutionContext | undefined;
   /** Plugin path rewrites (default bucket), applied before a write is grouped. */
-  rewrite(input: RewriteInput): Promise<string | null>;
+  rewrite(input: RewriteInput): Promise<Rewrite | null>;
 }
 
 const SPECIAL_CASE: Record<string, string> = { etag: "ETag", "www-authenticate": "WWW-Authenticate" };
@@ -115,7 +115,7 @@ export async function runBatch(context: BatchContext, requests: SubRequest[]): P
     const headers = new Headers(context.headers);
     headers.delete("Content-Length");
     for (const [name, value] of Object.entries(request.headers)) headers.set(name, value);
-    const body = request.body === null ? "" : JSON.stringify(request.body);
+    let body = request.body === null ? "" : JSON.stringify(request.body);
     if (request.body !== null) headers.set("Content-Type", "application/json; charset=utf-8");
     if (WRITE_METHODS.has(request.method)) {
       try {
@@ -127,7 +127,10 @@ export async function runBatch(context: BatchContext, requests: SubRequest[]): P
           settings: context.settings,
           env: context.env,
         });
-        if (rewritten !== null) url = new URL(`${rewritten}${url.search}`, url);
+        if (rewritten !== null) {
+          url = new URL(`${rewritten.path}${url.search}`, url);
+          body = rewriteBodyId(body, rewritten);
+        }
       } catch (error) {
         if (!(error instanceof KintoError)) throw error;
         await flush();
@@ -162,17 +165,26 @@ export async function runBatch(context: BatchContext, requests: SubRequest[]): P
       continue;
     }
     await flush();
-    entries[index] = await dispatch(context, request.method, url, headers, body);
+    const identity = await identityFor(headers.get("Authorization") ?? "");
+    entries[index] = await dispatch(context, request.method, url, headers, body, identity);
   }
   await flush();
   return entries;
 }
 
 /** Sends a sub-request through the app itself, following its redirects. */
-async function dispatch(context: BatchContext, method: string, start: URL, headers: Headers, body: string): Promise<BatchEntry> {
+async function dispatch(
+  context: BatchContext,
+  method: string,
+  start: URL,
+  headers: Headers,
+  body: string,
+  identity: Identity,
+): Promise<BatchEntry> {
   let url = start;
   for (let hop = 0; ; hop++) {
-    const request = new Request(url, { method, headers, ...(body !== "" && method !== "GET" && method !== "HEAD" ? { body } : {}) });
+    const init = { method, headers, ...(body !== "" && method !== "GET" && method !== "HEAD" ? { body } : {}) };
+    const request = presetIdentity(new Request(url, init), identity);
     const response = await context.app.fetch(request, context.env, context.executionCtx);
     const location = response.headers.get("Location");
     if (response.status === 307 && location !== null && hop < MAX_REDIRECTS) {

@@ -53,11 +53,13 @@ export function grantingPairs(resource: ResourceName, operation: Operation, line
 /**
  * Settings that grant the same operation server-wide (§6.5), named after the resource kind:
  * reading is granted by `<resource>_read_principals` and `<resource>_write_principals`, writing by
- * `<resource>_write_principals`, creating by `<resource>_create_principals`. They apply to every
- * object of that kind, and so to whole lists.
+ * `<resource>_write_principals`, creating by `<resource>_create_principals` and, below a parent
+ * whose `write` grants creation, `<resource>_write_principals`. They apply to every object of
+ * that kind, and so to whole lists.
  */
 export function grantingSettings(resource: ResourceName, operation: Operation): string[] {
   if (operation === "read") return [`${resource}_read_principals`, `${resource}_write_principals`];
   if (operation === "write") return [`${resource}_write_principals`];
-  return [`${resource}_create_principals`];
+  const topLevel = resource === "bucket" || resource === "account";
+  return topLevel ? [`${resource}_create_principals`] : [`${resource}_create_principals`, `${resource}_write_principals`];
 }

@@ -16,6 +16,29 @@ export interface Capability {
   [extra: string]: unknown;
 }
 
+/** Where a rewritten request goes; `alias` → `target` also replaces within a posted `data.id`. */
+export interface Rewrite {
+  path: string;
+  alias: string;
+  target: string;
+}
+
+/** `body` with `alias` replaced by `target` inside `data.id` (JSON bodies only; others unchanged). */
+export function rewriteBodyId(body: string, rewrite: Rewrite): string {
+  if (!body.includes(rewrite.alias)) return body;
+  try {
+    const parsed: unknown = JSON.parse(body);
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return body;
+    const data = (parsed as { data?: unknown }).data;
+    if (typeof data !== "object" || data === null || Array.isArray(data)) return body;
+    const id = (data as { id?: unknown }).id;
+    if (typeof id !== "string" || !id.includes(rewrite.alias)) return body;
+    return JSON.stringify({ ...parsed, data: { ...data, id: id.replace(rewrite.alias, rewrite.target) } });
+  } catch {
+    return body;
+  }
+}
+
 /** A request as a path rewrite sees it. */
 export interface RewriteInput {
   method: string;
@@ -40,18 +63,18 @@ export interface Plugin {
    * Serves a request under another path (after creating what it implies), or null when not
    * concerned. Applied to plain requests and batch sub-requests alike.
    */
-  rewrite?(input: RewriteInput): Promise<string | null>;
+  rewrite?(input: RewriteInput): Promise<Rewrite | null>;
   /** Adds routes and middleware; each route checks `enabled` per request. */
   register(app: Hono<AppEnv>): void;
 }
 
 /** `kinto.plugins.flush` or `flush` in `KINTO_INCLUDES`. */
 /** The path to serve instead of `input.path`, from the first enabled plugin concerned, or null. */
-export async function rewritePath(plugins: readonly Plugin[], input: RewriteInput): Promise<string | null> {
+export async function rewritePath(plugins: readonly Plugin[], input: RewriteInput): Promise<Rewrite | null> {
   for (const plugin of plugins) {
     if (plugin.rewrite === undefined || !plugin.enabled(input.settings)) continue;
-    const path = await plugin.rewrite(input);
-    if (path !== null) return path;
+    const rewrite = await plugin.rewrite(input);
+    if (rewrite !== null) return rewrite;
   }
   return null;
 }

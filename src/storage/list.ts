@@ -24,11 +24,17 @@ function joinValues(values: readonly string[]): SQL {
   );
 }
 
-export function sharedIdsSql(scope: SharedScope): SQL {
+/** ACL rows of the list's own objects (direct children of the prefix, not deeper descendants). */
+function sharedRowsSql(scope: SharedScope): SQL {
   const [low, high] = descendantRange(scope.uriPrefix);
-  return sql`id IN (SELECT substr(object_id, ${low.length + 1}) FROM access_control_entries
-    WHERE object_id >= ${low} AND object_id < ${high}
-      AND permission IN (${joinValues(scope.permissions)}) AND principal IN (${joinValues(scope.principals)}))`;
+  return sql`FROM access_control_entries
+    WHERE object_id >= ${low} AND object_id < ${high} AND instr(substr(object_id, ${low.length + 1}), '/') = 0
+      AND permission IN (${joinValues(scope.permissions)}) AND principal IN (${joinValues(scope.principals)})`;
+}
+
+export function sharedIdsSql(scope: SharedScope): SQL {
+  const [low] = descendantRange(scope.uriPrefix);
+  return sql`id IN (SELECT substr(object_id, ${low.length + 1}) ${sharedRowsSql(scope)})`;
 }
 
 function whereSql(key: ListKey, query: ListQuery, scope: SharedScope | null, withToken: boolean, tombstones: boolean): SQL {
@@ -65,11 +71,6 @@ export async function listPage(storage: D1Storage, key: ListKey, query: ListQuer
 
 /** Whether any object of the list is shared with the scope's principals. */
 export async function hasShared(storage: D1Storage, scope: SharedScope): Promise<boolean> {
-  const [low, high] = descendantRange(scope.uriPrefix);
-  const total = await storage.selectCount(
-    sql`SELECT count(*) AS total FROM (SELECT 1 FROM access_control_entries
-      WHERE object_id >= ${low} AND object_id < ${high}
-        AND permission IN (${joinValues(scope.permissions)}) AND principal IN (${joinValues(scope.principals)}) LIMIT 1)`,
-  );
+  const total = await storage.selectCount(sql`SELECT count(*) AS total FROM (SELECT 1 ${sharedRowsSql(scope)} LIMIT 1)`);
   return total > 0;
 }

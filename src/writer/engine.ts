@@ -101,8 +101,9 @@ export class WriteEngine {
 
   private apply(op: WriteOp, batch: BatchState, author: Author): Promise<WriteResult> | WriteResult {
     const list = listTarget(op.resource, op.location);
-    // Record writes check their collection before authorization (contract §3.6).
-    if (list.spec.parentName === "collection") requireParent(list, batch);
+    // Record writes check their collection before authorization (contract §3.6); a plural
+    // DELETE checks it after (delete-list.ts).
+    if (list.spec.parentName === "collection" && op.kind !== "delete-list") requireParent(list, batch);
     const context = new OpContext(this.settings, batch, author, this.now);
     switch (op.kind) {
       case "create":

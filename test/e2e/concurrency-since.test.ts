@@ -158,6 +158,7 @@ describe("concurrency: creators and _since pollers on one collection", () => {
     // A record newer than the ETag is listed again by the next `_since=<ETag>` poll; an ETag
     // newer than the newest record hides that record from the poll that follows.
     const probeViolations: string[] = [];
+    const probeReads: ListRead[] = [];
     let probes = 0;
     const probe = async (q: number): Promise<void> => {
       let previous = initialEtag;
@@ -166,6 +167,7 @@ describe("concurrency: creators and _since pollers on one collection", () => {
         probes++;
         const newest = r.body?.data?.[0];
         const where = `probe ${q} read #${i} (t=${r.sentAt})`;
+        if (r.etag !== null) probeReads.push({ etag: r.etag, sentAt: r.sentAt, where });
         if (r.status !== 200 || r.etag === null) probeViolations.push(`${where}: ${r.status} ${JSON.stringify(r.body).slice(0, 200)}`);
         else if (r.etag < previous) probeViolations.push(`${where}: ETag ${r.etag} went back from ${previous}`);
         else if (newest !== undefined && newest.last_modified !== r.etag) {
@@ -227,9 +229,10 @@ describe("concurrency: creators and _since pollers on one collection", () => {
     expect.soft(capped(probeViolations), "listings whose newest record is not their ETag").toEqual([]);
 
     // A poll sent after an acknowledgement already covers it (acknowledged = committed and visible).
-    const reads: ListRead[] = logs.flatMap((log, p) =>
-      log.polls.map((poll, i) => ({ etag: poll.etag, sentAt: poll.sentAt, where: `poller ${p} poll #${i + 1}` })),
-    );
+    const reads: ListRead[] = [
+      ...logs.flatMap((log, p) => log.polls.map((poll, i) => ({ etag: poll.etag, sentAt: poll.sentAt, where: `poller ${p} poll #${i + 1}` }))),
+      ...probeReads,
+    ];
     expect.soft(capped(readAfterAckViolations(acks, reads)), "polls that miss an already acknowledged write").toEqual([]);
 
     // The final list: exactly the acknowledged records, newest first, unique timestamps, ETag = newest.

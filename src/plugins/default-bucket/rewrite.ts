@@ -9,13 +9,13 @@ import { D1Storage } from "../../storage/d1";
 import { sendToWriter } from "../../writer/client";
 import type { WriteOp } from "../../writer/protocol";
 import { NO_PRECONDITIONS } from "../../http/preconditions";
-import type { RewriteInput } from "../plugin";
+import type { Rewrite, RewriteInput } from "../plugin";
 import { defaultBucketId } from "./bucket-id";
 
 const DEFAULT_PATH = /^\/v1\/buckets\/default(\/.*)?$/;
 
-/** The rewritten path, or null when the path is not under `/buckets/default`. Throws 401/405/400. */
-export async function rewriteDefaultBucket(input: RewriteInput): Promise<string | null> {
+/** The rewritten request, or null when the path is not under `/buckets/default`. Throws 401/405/400. */
+export async function rewriteDefaultBucket(input: RewriteInput): Promise<Rewrite | null> {
   const match = DEFAULT_PATH.exec(input.path);
   if (match === null) return null;
   const { identity, settings } = input;
@@ -31,7 +31,7 @@ export async function rewriteDefaultBucket(input: RewriteInput): Promise<string 
   const putsBucket = input.method === "PUT" && rest === "";
   const putsCollection = input.method === "PUT" && collection !== null && (collection[2] ?? "") === "";
   await ensure(input, bucket, putsBucket ? null : bucket, putsCollection ? null : collectionId);
-  return `/v1/buckets/${bucket}${rest}`;
+  return { path: `/v1/buckets/${bucket}${rest}`, alias: "default", target: bucket };
 }
 
 /** Creates the bucket and collection that are missing, with the caller as writer. */
