@@ -10,6 +10,11 @@ import { D1Storage } from "../storage/d1";
 import { basicauthUserId } from "./basicauth";
 import type { AuthPolicy, PolicyResolver } from "./policy";
 
+/**
+ * A caller. `principals` are those the request itself proves (user id, `system.Everyone`,
+ * `system.Authenticated`); group principals are read with the ACL rows of each decision
+ * (StateRequest.grants), or by `withGroups` where a whole list of principals is shown.
+ */
 export interface Identity {
   /** `<policy>:<id>`, or null when anonymous. */
   userId: string | null;
@@ -57,7 +62,7 @@ export class Authenticator {
 
   async identify(authorization: string | null, settings: Settings, storage: D1Storage): Promise<Identity> {
     const userId = await this.userId(authorization, settings, storage);
-    return userId === null ? ANONYMOUS : { userId, principals: await principalsOf(storage, userId) };
+    return userId === null ? ANONYMOUS : { userId, principals: [userId, EVERYONE, AUTHENTICATED] };
   }
 
   /** `WWW-Authenticate` values of a 401: one per enabled policy, deduplicated. */
@@ -66,12 +71,13 @@ export class Authenticator {
   }
 }
 
-/** The user id, the system principals and the groups the user (or every authenticated user) is in. */
-export async function principalsOf(storage: D1Storage, userId: string): Promise<string[]> {
+/** The identity with the groups the user (or every authenticated user) is in, read now. */
+export async function withGroups(storage: D1Storage, identity: Identity): Promise<Identity> {
+  if (identity.userId === null) return identity;
   const groups = await storage.selectColumn(
-    sql`SELECT DISTINCT principal AS value FROM user_principals WHERE user_id IN (${userId}, ${AUTHENTICATED})`,
+    sql`SELECT DISTINCT principal AS value FROM user_principals WHERE user_id IN (${identity.userId}, ${AUTHENTICATED})`,
   );
-  return [userId, EVERYONE, AUTHENTICATED, ...groups];
+  return { ...identity, principals: [...identity.principals, ...groups] };
 }
 
 /** Identities fixed by a batch for its sub-requests: a whole batch is one request (§3.5, §8). */

@@ -2,6 +2,7 @@
 import { accountsPlugin } from "./accounts";
 import { defaultBucketPlugin } from "./default-bucket";
 import { flushPlugin } from "./flush";
+import { openIDPlugin } from "./openid";
 import type { Plugin } from "./plugin";
 
-export const PLUGINS: readonly Plugin[] = [accountsPlugin, defaultBucketPlugin, flushPlugin];
+export const PLUGINS: readonly Plugin[] = [accountsPlugin, defaultBucketPlugin, flushPlugin, openIDPlugin];

@@ -1,4 +1,5 @@
 /** GET and HEAD on plural and object endpoints (contract §3.1.1, §3.1.4). */
+import type { Identity } from "../auth/identity";
 import type { AppContext } from "../context";
 import { ERRNO, KintoError, backendUnavailable, forbidden, invalidParameter, missingResource, objectNotFound, unauthorized } from "../errors";
 import { recordCacheHeaders, resourceCacheHeaders } from "../http/cache";
@@ -34,6 +35,11 @@ function denied(c: AppContext): KintoError {
   return c.get("identity").userId === null ? unauthorized() : forbidden();
 }
 
+/** The principals and user a grants read is for. */
+function callerOf(identity: Identity): { principals: string[]; users: string[] } {
+  return { principals: identity.principals, users: identity.userId === null ? [] : [identity.userId] };
+}
+
 function holdsFrom(state: State, principals: readonly string[]): Holds {
   return (uri, permission) => state.holds(uri, permission, principals);
 }
@@ -55,7 +61,7 @@ function requireParent(list: ListTarget, state: State): void {
 export function readPlural(resource: ResourceName) {
   return async (c: AppContext): Promise<Response> => {
     const settings = c.get("settings");
-    const { principals } = c.get("identity");
+    const identity = c.get("identity");
     const storage = new D1Storage(c.env.DB);
     const list = listTarget(resource, locationOf(c));
     if (list.spec.listNeedsIdentity && c.get("identity").userId === null) {
@@ -65,8 +71,9 @@ export function readPlural(resource: ResourceName) {
     const state = await storage.readState({
       objects: list.parent ? [list.parent] : [],
       lists: [],
-      grants: { uris: urisToCheck(containerNeed(list, "read"), createNeed(list)), principals },
+      grants: { uris: urisToCheck(containerNeed(list, "read"), createNeed(list)), ...callerOf(identity) },
     });
+    const principals = state.principalsOf(identity);
     const access = await listAccess(storage, list, "read", principals, holdsFrom(state, principals), settings);
     if (access === null) throw denied(c);
     requireParent(list, state);
@@ -113,7 +120,7 @@ export function readPlural(resource: ResourceName) {
 export function readObject(resource: ResourceName) {
   return async (c: AppContext): Promise<Response> => {
     const settings = c.get("settings");
-    const { principals } = c.get("identity");
+    const identity = c.get("identity");
     const storage = new D1Storage(c.env.DB);
     const id = c.req.param("id") ?? "";
     const target = objectTarget(resource, locationOf(c), id);
@@ -122,8 +129,9 @@ export function readObject(resource: ResourceName) {
     const state = await storage.readState({
       objects: [...(target.parent ? [target.parent] : []), { ref: target.ref, uri: target.uri }],
       lists: [],
-      grants: { uris: urisToCheck(readNeed(target), ...(parentNeed ? [parentNeed] : [])), principals },
+      grants: { uris: urisToCheck(readNeed(target), ...(parentNeed ? [parentNeed] : [])), ...callerOf(identity) },
     });
+    const principals = state.principalsOf(identity);
     if (!isAllowed(readNeed(target), principals, holdsFrom(state, principals), settings)) throw denied(c);
     if (!target.spec.idPattern.test(id)) throw invalidParameter("path", "id", "Invalid object id");
     requireParent(target, state);

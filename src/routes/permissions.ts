@@ -1,5 +1,6 @@
 /** `GET /permissions` (contract §6.6), enabled by `experimental_permissions_endpoint`. */
 import type { Hono } from "hono";
+import { withGroups } from "../auth/identity";
 import type { AppContext, AppEnv } from "../context";
 import { forbidden, unauthorized } from "../errors";
 import { timestampHeaders } from "../http/preconditions";
@@ -16,7 +17,7 @@ const FIELDS = ["uri", "resource_name", "permissions", "id", "bucket_id", "colle
 
 async function listPermissions(c: AppContext): Promise<Response> {
   const settings = c.get("settings");
-  const { userId, principals } = c.get("identity");
+  const { userId, principals } = await withGroups(new D1Storage(c.env.DB), c.get("identity"));
   const readers = settingPrincipals(settings, "permissions_read_principals");
   const allowed = readers.length === 0 ? ["system.Everyone"] : readers;
   if (!principals.some((principal) => allowed.includes(principal))) throw userId === null ? unauthorized() : forbidden();

@@ -1,6 +1,8 @@
 /** `/`, `/__heartbeat__`, `/__lbheartbeat__`, `/__version__` (contract §9). */
 import type { Hono } from "hono";
+import { withGroups } from "../auth/identity";
 import type { Settings } from "../config";
+import { D1Storage } from "../storage/d1";
 import type { AppContext, AppEnv } from "../context";
 import type { Capability } from "../plugins/plugin";
 import { expiresHeaders } from "../http/cache";
@@ -17,7 +19,7 @@ export interface HelloSources {
 function hello(sources: HelloSources) {
   return async (c: AppContext): Promise<Response> => {
     const settings = c.get("settings");
-    const identity = c.get("identity");
+    const identity = await withGroups(new D1Storage(c.env.DB), c.get("identity"));
     const body: Record<string, unknown> = {
       project_name: settings.projectName,
       project_version: settings.projectVersion,

@@ -76,15 +76,26 @@ export class D1Storage {
       );
     }
     const grants = request.grants;
+    // Group principals belong to users; every authenticated user also has those of `system.Authenticated`.
+    const users = grants && grants.users.length > 0 ? JSON.stringify([...grants.users, "system.Authenticated"]) : null;
+    if (users !== null) {
+      statements.push(
+        statement(this.db, sql`SELECT user_id, principal FROM user_principals WHERE user_id IN (SELECT value FROM json_each(${users}))`),
+      );
+    }
     const askGrants = grants !== null && grants.uris.length > 0 && grants.principals.length > 0;
     if (askGrants) {
       // At most 100 bound parameters per statement: URIs and principals travel as JSON arrays.
+      const groupPrincipals =
+        users === null
+          ? sql``
+          : sql` OR principal IN (SELECT principal FROM user_principals WHERE user_id IN (SELECT value FROM json_each(${users})))`;
       statements.push(
         statement(
           this.db,
           sql`SELECT object_id, permission, principal FROM access_control_entries
             WHERE object_id IN (SELECT value FROM json_each(${JSON.stringify(grants.uris)}))
-              AND principal IN (SELECT value FROM json_each(${JSON.stringify(grants.principals)}))`,
+              AND (principal IN (SELECT value FROM json_each(${JSON.stringify(grants.principals)}))${groupPrincipals})`,
         ),
       );
     }
@@ -103,6 +114,12 @@ export class D1Storage {
     for (const key of request.lists) {
       lists.set(listKeyOf(key), next<{ last_modified: number }>()[0]?.last_modified ?? null);
     }
+    const groups = new Map<string, string[]>();
+    if (users !== null) {
+      for (const row of next<{ user_id: string; principal: string }>()) {
+        groups.set(row.user_id, [...(groups.get(row.user_id) ?? []), row.principal]);
+      }
+    }
     const granted = new Map<string, Set<string>>();
     if (askGrants) {
       for (const row of next<AceRow>()) {
@@ -116,6 +133,11 @@ export class D1Storage {
     return {
       object: (uri) => objects.get(uri) ?? { object: null, permissions: {} },
       listTimestamp: (key) => lists.get(listKeyOf(key)) ?? null,
+      principalsOf: (caller) => {
+        if (caller.userId === null) return [...caller.principals];
+        const extra = [...(groups.get(caller.userId) ?? []), ...(groups.get("system.Authenticated") ?? [])];
+        return [...new Set([...caller.principals, ...extra])];
+      },
       holds: (uri, permission, principals) => {
         const holders = granted.get(`${uri} ${permission}`);
         return holders !== undefined && principals.some((principal) => holders.has(principal));

@@ -29,14 +29,19 @@ export interface ObjectState {
 export interface StateRequest {
   objects: { ref: ObjectRef; uri: string }[];
   lists: ListKey[];
-  /** Which (uri, permission) pairs any of `principals` holds on `uris`. */
-  grants: { uris: string[]; principals: string[] } | null;
+  /**
+   * Which (uri, permission) pairs any of `principals` (or the groups of `users`) holds on
+   * `uris`; the groups of `users` are read in the same round trip.
+   */
+  grants: { uris: string[]; principals: string[]; users: string[] } | null;
 }
 
 export interface State {
   object(uri: string): ObjectState;
   /** The stored list timestamp, or null when never initialised (or purged). */
   listTimestamp(key: ListKey): number | null;
+  /** `caller`'s principals plus the groups of its user (and of every authenticated user), as read. */
+  principalsOf(caller: { userId: string | null; principals: readonly string[] }): string[];
   /** Whether one of `principals` holds `permission` on `uri` through a stored ACL (among those read). */
   holds(uri: string, permission: string, principals: readonly string[]): boolean;
 }

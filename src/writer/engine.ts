@@ -78,7 +78,10 @@ export class WriteEngine {
     const state = await this.storage.readState(readsFor(requests));
     const batch = new BatchState(state);
     const results: WriteResult[][] = [];
-    for (const { author, ops } of requests) {
+    for (const request of requests) {
+      const { ops } = request;
+      // Group principals are read with the state, inside the critical section.
+      const author = { ...request.author, principals: state.principalsOf(request.author) };
       const own: WriteResult[] = [];
       for (const op of ops) {
         try {
@@ -149,7 +152,11 @@ function readsFor(requests: WriteRequest[]) {
   return {
     objects: [...objects].map(([uri, ref]) => ({ uri, ref })),
     lists: [...lists.values()],
-    grants: { uris: urisToCheck(...needs), principals: [...principals] },
+    grants: {
+      uris: urisToCheck(...needs),
+      principals: [...principals],
+      users: [...new Set(requests.flatMap((request) => (request.author.userId === null ? [] : [request.author.userId])))],
+    },
   };
 }
 

@@ -57,6 +57,12 @@ async function verifiedClaims(token: string, keySet: JWTVerifyGetKey, options: J
   }
 }
 
+/** A failure of the provider (key set fetch), as opposed to a bad token: worth a log line. */
+function isProviderFailure(error: unknown): boolean {
+  if (!(error instanceof errors.JOSEError)) return true;
+  return ["ERR_JWKS_TIMEOUT", "ERR_JWKS_INVALID", "ERR_JOSE_GENERIC"].includes(error.code);
+}
+
 /** Verifies `token` for `provider`; null when it is not a valid token of this provider. */
 export async function verifyToken(
   token: string,
@@ -92,8 +98,8 @@ export async function verifyToken(
     const expiresAt = Math.min(now + provider.verificationTtlSeconds * 1000, (claims.exp as number) * 1000);
     return { subject, profile, expiresAt };
   } catch (error) {
-    if (!(error instanceof errors.JOSEError) && !(error instanceof TypeError)) {
-      console.warn(`OpenID token verification for ${provider.name} failed: ${error instanceof Error ? error.name : "error"}`);
+    if (isProviderFailure(error)) {
+      console.warn(`OpenID key set of ${provider.name} unavailable: ${error instanceof Error ? error.name : "error"}`);
     }
     return null;
   }
