@@ -16,8 +16,9 @@ import { encodeToken, newNonce } from "../protocol/query/token";
 import { sortValuesOf } from "../protocol/query/compile";
 import { D1Storage } from "../storage/d1";
 import { countQuery, pageOf, pageQuery } from "../storage/list";
-import type { ObjectRow } from "../storage/d1";
-import { sql } from "drizzle-orm";
+import { listSnapshotSql, snapshotOf, type ListSnapshot, type ObjectRow } from "../storage/d1";
+import type { SharedScope } from "../storage/list";
+import type { ListQuery } from "../protocol/query/types";
 import type { State } from "../storage/types";
 import { toLiveWire, toWire } from "./objects";
 import { locationOf } from "./location";
@@ -68,26 +69,39 @@ export function readPlural(resource: ResourceName) {
       throw new KintoError({ status: 401, errno: ERRNO.UNDEFINED, error: `Cannot read ${list.spec.plural}.` });
     }
     const preconditions = parsePreconditions(c.req.raw.headers);
-    const state = await storage.readState({
-      objects: list.parent ? [list.parent] : [],
-      lists: [],
-      grants: { uris: urisToCheck(containerNeed(list, "read"), createNeed(list)), ...callerOf(identity) },
-    });
+    const now = Date.now();
+    const head = c.req.method === "HEAD";
+    // Querystring errors answer only once the caller is authorized (as in Kinto).
+    let query: ListQuery | null = null;
+    let invalidQuery: unknown = null;
+    try {
+      query = parseListQuery(new URL(c.req.url).searchParams, { settings, now });
+    } catch (error) {
+      invalidQuery = error;
+    }
+    // Read-only mode writes nothing: a list never read before cannot get its timestamp (§2.9).
+    const snapshotSql = (q: ListQuery, scope: SharedScope | null) =>
+      listSnapshotSql(list.list, now, !settings.readonly, head ? countQuery(list.list, q, scope) : pageQuery(list.list, q, scope));
+    // One round trip in the common case: the whole list is read with the decision's rows,
+    // and discarded unless the caller may read all of it.
+    const state = await storage.readState(
+      {
+        objects: list.parent ? [list.parent] : [],
+        lists: [],
+        grants: { uris: urisToCheck(containerNeed(list, "read"), createNeed(list)), ...callerOf(identity) },
+      },
+      query ? snapshotSql(query, null) : [],
+    );
     const principals = state.principalsOf(identity);
     const access = await listAccess(storage, list, "read", principals, holdsFrom(state, principals), settings);
     if (access === null) throw denied(c);
     requireParent(list, state);
-    const now = Date.now();
-    const query = parseListQuery(new URL(c.req.url).searchParams, { settings, now });
-    const scope = access.kind === "shared" ? access.scope : null;
-    const head = c.req.method === "HEAD";
-    // Read-only mode writes nothing: a list never read before cannot get its timestamp (§2.9).
-    const snapshot = await storage.readList<ObjectRow & { total: number }>(
-      list.list,
-      now,
-      !settings.readonly,
-      access.kind === "empty" ? sql`SELECT 0 AS total` : head ? countQuery(list.list, query, scope) : pageQuery(list.list, query, scope),
-    );
+    if (query === null) throw invalidQuery;
+    const snapshot: ListSnapshot<ObjectRow & { total: number }> =
+      access.kind === "shared"
+        ? await storage.readList(list.list, now, !settings.readonly, head ? countQuery(list.list, query, access.scope) : pageQuery(list.list, query, access.scope))
+        : snapshotOf(state.extra);
+    if (access.kind === "empty") snapshot.rows = [];
     const timestamp = snapshot.timestamp;
     if (timestamp === null) throw backendUnavailable(settings.retryAfterSeconds);
     const headers = { ...timestampHeaders(timestamp), ...cacheHeaders(c, list, state) };

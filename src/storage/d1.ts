@@ -55,11 +55,39 @@ function aclToPermissions(rows: AceRow[]): Permissions {
   return permissions;
 }
 
+export interface ListSnapshot<Row> {
+  /** Null when never initialised and not initialised by this read. */
+  timestamp: number | null;
+  rows: Row[];
+}
+
+/**
+ * Statements reading a list timestamp and the rows of `query` in one transaction, so the rows
+ * are exactly those the timestamp covers (a poller's next `_since` misses nothing and repeats
+ * nothing). A never-initialised list gets `now` stored on this first read (contract §5.1); with
+ * `initialize` false (read-only mode) it reads as null.
+ */
+export function listSnapshotSql(key: ListKey, now: number, initialize: boolean, query: SQL): SQL[] {
+  const select = sql`SELECT last_modified FROM timestamps WHERE parent_id = ${key.parentId} AND resource_name = ${key.resourceName}`;
+  const init = sql`INSERT INTO timestamps (parent_id, resource_name, last_modified)
+    VALUES (${key.parentId}, ${key.resourceName}, ${now}) ON CONFLICT DO NOTHING`;
+  return initialize ? [init, select, query] : [select, query];
+}
+
+/** The snapshot from the results of `listSnapshotSql` (its last two statements). */
+export function snapshotOf<Row>(results: unknown[][]): ListSnapshot<Row> {
+  const timestampRow = results.at(-2)?.[0] as { last_modified: number } | undefined;
+  return { timestamp: timestampRow?.last_modified ?? null, rows: (results.at(-1) ?? []) as Row[] };
+}
+
 export class D1Storage {
   constructor(readonly db: D1Database) {}
 
-  /** Objects, ACLs, list timestamps and grants, in one round trip. */
-  async readState(request: StateRequest): Promise<State> {
+  /**
+   * Objects, ACLs, list timestamps and grants, in one round trip; `extra` statements run in
+   * the same transaction, their rows returned as `State.extra`.
+   */
+  async readState(request: StateRequest, extra: SQL[] = []): Promise<State & { extra: unknown[][] }> {
     const statements: D1PreparedStatement[] = [];
     for (const { ref, uri } of request.objects) {
       statements.push(statement(this.db, selectObject(ref)));
@@ -99,6 +127,8 @@ export class D1Storage {
         ),
       );
     }
+    const own = statements.length;
+    statements.push(...extra.map((fragment) => statement(this.db, fragment)));
     const results = statements.length > 0 ? await this.db.batch(statements) : [];
     let index = 0;
     const next = <T>(): T[] => (results[index++]?.results ?? []) as T[];
@@ -131,6 +161,7 @@ export class D1Storage {
     }
 
     return {
+      extra: results.slice(own).map((result) => result.results),
       object: (uri) => objects.get(uri) ?? { object: null, permissions: {} },
       listTimestamp: (key) => lists.get(listKeyOf(key)) ?? null,
       principalsOf: (caller) => {
@@ -145,27 +176,11 @@ export class D1Storage {
     };
   }
 
-  /**
-   * The list timestamp and the rows of `query`, read in one transaction, so the rows are
-   * exactly those the timestamp covers (a poller's next `_since` misses nothing and repeats
-   * nothing). A never-initialised list gets `now` stored on this first read (contract §5.1);
-   * with `initialize` false (read-only mode) it answers null.
-   */
-  async readList<Row>(key: ListKey, now: number, initialize: boolean, query: SQL): Promise<{ timestamp: number | null; rows: Row[] }> {
-    const select = sql`SELECT last_modified FROM timestamps WHERE parent_id = ${key.parentId} AND resource_name = ${key.resourceName}`;
-    const statements = [
-      ...(initialize
-        ? [
-            sql`INSERT INTO timestamps (parent_id, resource_name, last_modified)
-              VALUES (${key.parentId}, ${key.resourceName}, ${now}) ON CONFLICT DO NOTHING`,
-          ]
-        : []),
-      select,
-      query,
-    ].map((fragment) => statement(this.db, fragment));
+  /** A list's timestamp and rows, in one transaction (see `listSnapshotSql`). */
+  async readList<Row>(key: ListKey, now: number, initialize: boolean, query: SQL): Promise<ListSnapshot<Row>> {
+    const statements = listSnapshotSql(key, now, initialize, query).map((fragment) => statement(this.db, fragment));
     const results = await this.db.batch(statements);
-    const timestampRow = results[statements.length - 2]?.results[0] as { last_modified: number } | undefined;
-    return { timestamp: timestampRow?.last_modified ?? null, rows: (results[statements.length - 1]?.results ?? []) as Row[] };
+    return snapshotOf<Row>(results.map((result) => result.results));
   }
 
   /** Deletes everything: objects, timestamps, ACLs, group memberships (the flush plugin). */
