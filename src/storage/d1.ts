@@ -164,6 +164,7 @@ export class D1Storage {
       extra: results.slice(own).map((result) => result.results),
       object: (uri) => objects.get(uri) ?? { object: null, permissions: {} },
       listTimestamp: (key) => lists.get(listKeyOf(key)) ?? null,
+      groupsOf: (userId) => groups.get(userId) ?? [],
       principalsOf: (caller) => {
         if (caller.userId === null) return [...caller.principals];
         const extra = [...(groups.get(caller.userId) ?? []), ...(groups.get("system.Authenticated") ?? [])];
@@ -238,10 +239,17 @@ export class D1Storage {
 /** Statements that fail the CHECK of `parent_guard` (aborting the batch) when the guard does not hold. */
 function guardStatements(guard: Guard): SQL[] {
   const conditions: SQL[] = [];
-  if (guard.parent) {
-    const { parentId, resourceName, id } = guard.parent;
+  for (const { parentId, resourceName, id, lastModified } of guard.objects) {
     conditions.push(sql`EXISTS (SELECT 1 FROM objects WHERE parent_id = ${parentId}
-      AND resource_name = ${resourceName} AND id = ${id} AND deleted = 0)`);
+      AND resource_name = ${resourceName} AND id = ${id} AND deleted = 0 AND last_modified = ${lastModified})`);
+  }
+  if (guard.groups !== null && guard.groups.users.length > 0) {
+    const users = JSON.stringify(guard.groups.users);
+    const expected = JSON.stringify(guard.groups.memberships.map(([user, principal]) => `${user}\t${principal}`));
+    const members = sql`FROM user_principals WHERE user_id IN (SELECT value FROM json_each(${users}))`;
+    conditions.push(sql`(SELECT count(*) ${members}) = ${guard.groups.memberships.length}`);
+    conditions.push(sql`NOT EXISTS (SELECT 1 ${members}
+      AND user_id || char(9) || principal NOT IN (SELECT value FROM json_each(${expected})))`);
   }
   for (const list of guard.lists) {
     conditions.push(sql`(SELECT last_modified FROM timestamps WHERE parent_id = ${list.parentId}

@@ -40,6 +40,8 @@ export interface State {
   object(uri: string): ObjectState;
   /** The stored list timestamp, or null when never initialised (or purged). */
   listTimestamp(key: ListKey): number | null;
+  /** The group principals of `userId` as read (`system.Authenticated` for every authenticated user's). */
+  groupsOf(userId: string): string[];
   /** `caller`'s principals plus the groups of its user (and of every authenticated user), as read. */
   principalsOf(caller: { userId: string | null; principals: readonly string[] }): string[];
   /** Whether one of `principals` holds `permission` on `uri` through a stored ACL (among those read). */
@@ -48,10 +50,15 @@ export interface State {
 
 /** Commit-time checks: when one fails, nothing of the commit is written. */
 export interface Guard {
-  /** The live object that must still exist (the parent), if any. */
-  parent: ObjectRef | null;
+  /**
+   * Live objects that must still be as read (same `last_modified`): the parent and the bucket
+   * above it. Their ACLs only change with their timestamps, so this also pins the grants.
+   */
+  objects: (ObjectRef & { lastModified: number })[];
   /** List timestamps that must still hold the value read (null = absent). */
   lists: (ListKey & { lastModified: number | null })[];
+  /** The group memberships of these users must be exactly these `[user, principal]` pairs. */
+  groups: { users: string[]; memberships: [string, string][] } | null;
 }
 
 export type Mutation =

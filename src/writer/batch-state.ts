@@ -55,6 +55,14 @@ export class BatchState {
     entry.touched = true;
   }
 
+  /** Objects and list timestamps as this commit leaves them. */
+  outcome(): { objects: [string, ObjectState][]; lists: [ListKey, number | null][] } {
+    return {
+      objects: [...this.objects],
+      lists: [...this.lists.values()].filter((entry) => entry.touched).map((entry) => [entry.key, entry.current]),
+    };
+  }
+
   /** Every list this commit touched, with the value read before it (for the commit guard). */
   touchedLists(): (ListKey & { lastModified: number | null })[] {
     return [...this.lists.values()]

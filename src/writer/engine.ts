@@ -22,7 +22,16 @@ import {
   type ObjectTarget,
 } from "../resources/target";
 import type { D1Storage } from "../storage/d1";
-import { GuardFailed, TimestampConflict, type Mutation, type StoredObject } from "../storage/types";
+import {
+  GuardFailed,
+  TimestampConflict,
+  type Guard,
+  type Mutation,
+  type State,
+  type StateRequest,
+  type StoredObject,
+} from "../storage/types";
+import { StateCache } from "./state-cache";
 import type { JsonObject, KintoObject, Permissions } from "../wire";
 import { BatchState } from "./batch-state";
 import { deleteList } from "./delete-list";
@@ -43,6 +52,7 @@ export class WriteEngine {
     private readonly storage: D1Storage,
     private readonly settings: Settings,
     readonly tokens: TokenLedger,
+    private readonly cache: StateCache = new StateCache(),
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -62,6 +72,7 @@ export class WriteEngine {
       try {
         return await this.attempt(requests);
       } catch (error) {
+        this.cache.clear();
         if (error instanceof GuardFailed) continue;
         if (!(error instanceof TimestampConflict)) throw error;
         if (requests.length === 1) break;
@@ -74,8 +85,31 @@ export class WriteEngine {
     return requests.map((request) => request.ops.map(() => conflict));
   }
 
+  /**
+   * Decides and commits `requests`. From remembered state when possible: a commit's guard then
+   * verifies everything the decisions relied on; decisions that commit nothing have no guard,
+   * so they are taken again from a fresh read.
+   */
   private async attempt(requests: WriteRequest[]): Promise<WriteResult[][]> {
-    const state = await this.storage.readState(readsFor(requests));
+    const reads = readsFor(requests);
+    const remembered = this.cache.stateFor(reads);
+    if (remembered !== null) {
+      const decided = await this.decideAndCommit(requests, reads, remembered);
+      if (decided !== null) return decided;
+      this.cache.clear();
+    }
+    const state = await this.storage.readState(reads);
+    this.cache.remember(reads, state);
+    return (await this.decideAndCommit(requests, reads, state, true)) ?? [];
+  }
+
+  /** The results, or null when nothing was committed and `authoritative` is false. */
+  private async decideAndCommit(
+    requests: WriteRequest[],
+    reads: StateRequest,
+    state: State,
+    authoritative = false,
+  ): Promise<WriteResult[][] | null> {
     const batch = new BatchState(state);
     const results: WriteResult[][] = [];
     for (const request of requests) {
@@ -93,10 +127,11 @@ export class WriteEngine {
       }
       results.push(own);
     }
+    if (batch.mutations.length === 0 && !authoritative) return null;
     if (batch.mutations.length > 0) {
-      const first = requests[0]?.ops[0];
-      const parent = first ? listTarget(first.resource, first.location).parent : null;
-      await this.storage.commit({ parent: parent?.ref ?? null, lists: batch.touchedLists() }, batch.coalescedMutations());
+      await this.storage.commit(guardFor(requests, reads, state, batch), batch.coalescedMutations());
+      const outcome = batch.outcome();
+      this.cache.written(outcome.objects, outcome.lists);
     }
     for (const effect of batch.afterCommit) await effect();
     return results;
@@ -125,8 +160,35 @@ export class WriteEngine {
   }
 }
 
+/**
+ * The commit's guard: the objects above this Writer's parent level (the parent, and the bucket
+ * of a collection) as read, the touched list timestamps as read, and the authors' memberships.
+ */
+function guardFor(requests: WriteRequest[], reads: StateRequest, state: State, batch: BatchState): Guard {
+  const first = requests[0]?.ops[0];
+  const above: Guard["objects"] = [];
+  if (first) {
+    const list = listTarget(first.resource, first.location);
+    const uris = new Set([list.parent?.uri, first.resource === "record" ? list.lineage.bucket : undefined]);
+    for (const { ref, uri } of reads.objects) {
+      const object = uris.has(uri) ? state.object(uri).object : null;
+      if (object) above.push({ ...ref, lastModified: object.lastModified });
+    }
+  }
+  const users = reads.grants?.users ?? [];
+  const members = [...users, "system.Authenticated"];
+  return {
+    objects: above,
+    lists: batch.touchedLists(),
+    groups:
+      users.length === 0
+        ? null
+        : { users: members, memberships: members.flatMap((user) => state.groupsOf(user).map((p): [string, string] => [user, p])) },
+  };
+}
+
 /** What the writer reads before deciding: parents, targets, lists and the ACL rows of every need. */
-function readsFor(requests: WriteRequest[]) {
+function readsFor(requests: WriteRequest[]): StateRequest {
   const objects = new Map<string, ObjectTarget["ref"]>();
   const lists = new Map<string, ListTarget["list"]>();
   const needs: Need[] = [];

@@ -10,6 +10,7 @@ import type { Bindings } from "../env";
 import { D1Storage } from "../storage/d1";
 import { WriteEngine } from "./engine";
 import type { WriteRequest, WriteResponse, WriteResult } from "./protocol";
+import { StateCache } from "./state-cache";
 import { storageLedger } from "./token-ledger";
 
 /** At most this many operations per group, to keep one D1 batch well within its limits. */
@@ -24,6 +25,8 @@ interface Waiting {
 export class Writer extends DurableObject<Bindings> {
   private readonly queue: Waiting[] = [];
   private draining = false;
+  /** Survives between groups; cleared on a failed guard. */
+  private readonly cache = new StateCache();
 
   /** Applies the operations in order; they commit in one D1 transaction. JSON in, JSON out. */
   async apply(request: string): Promise<string> {
@@ -40,7 +43,7 @@ export class Writer extends DurableObject<Bindings> {
     if (this.draining) return;
     this.draining = true;
     try {
-      const engine = new WriteEngine(new D1Storage(this.env.DB), settingsOf(this.env), storageLedger(this.ctx.storage));
+      const engine = new WriteEngine(new D1Storage(this.env.DB), settingsOf(this.env), storageLedger(this.ctx.storage), this.cache);
       while (this.queue.length > 0) {
         const group = this.takeGroup();
         try {
