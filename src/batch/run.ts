@@ -47,6 +47,8 @@ export interface BatchContext {
   origin: string;
   /** The batch request's own headers; sub-request headers overlay them. */
   headers: Headers;
+  /** The batch request's identity: sub-requests with the same `Authorization` reuse it. */
+  identity: Identity;
   executionCtx: ExecutionContext | undefined;
   /** Plugin path rewrites (default bucket), applied before a write is grouped. */
   rewrite(input: RewriteInput): Promise<Rewrite | null>;
@@ -82,7 +84,7 @@ function decodedPath(url: URL): string {
 
 export async function runBatch(context: BatchContext, requests: SubRequest[]): Promise<BatchEntry[]> {
   const entries: BatchEntry[] = new Array<BatchEntry>(requests.length);
-  const identities = new Map<string, Identity>();
+  const identities = new Map<string, Identity>([[context.headers.get("Authorization") ?? "", context.identity]]);
   let pending: Pending | null = null;
 
   const identityFor = async (authorization: string): Promise<Identity> => {

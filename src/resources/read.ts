@@ -79,28 +79,30 @@ export function readPlural(resource: ResourceName) {
     } catch (error) {
       invalidQuery = error;
     }
-    // Read-only mode writes nothing: a list never read before cannot get its timestamp (§2.9).
-    const snapshotSql = (q: ListQuery, scope: SharedScope | null) =>
-      listSnapshotSql(list.list, now, !settings.readonly, head ? countQuery(list.list, q, scope) : pageQuery(list.list, q, scope));
-    // One round trip in the common case: the whole list is read with the decision's rows,
-    // and discarded unless the caller may read all of it.
+    const rowsQuery = (q: ListQuery, scope: SharedScope | null) =>
+      head ? countQuery(list.list, q, scope) : pageQuery(list.list, q, scope);
+    // One round trip in the common case, and no write: the whole list is read with the
+    // decision's rows, and discarded unless the caller may read all of it.
     const state = await storage.readState(
       {
         objects: list.parent ? [list.parent] : [],
         lists: [],
         grants: { uris: urisToCheck(containerNeed(list, "read"), createNeed(list)), ...callerOf(identity) },
       },
-      query ? snapshotSql(query, null) : [],
+      query ? listSnapshotSql(list.list, now, false, rowsQuery(query, null)) : [],
     );
     const principals = state.principalsOf(identity);
     const access = await listAccess(storage, list, "read", principals, holdsFrom(state, principals), settings);
     if (access === null) throw denied(c);
     requireParent(list, state);
     if (query === null) throw invalidQuery;
-    const snapshot: ListSnapshot<ObjectRow & { total: number }> =
-      access.kind === "shared"
-        ? await storage.readList(list.list, now, !settings.readonly, head ? countQuery(list.list, query, access.scope) : pageQuery(list.list, query, access.scope))
-        : snapshotOf(state.extra);
+    let snapshot: ListSnapshot<ObjectRow & { total: number }> | null = access.kind === "shared" ? null : snapshotOf(state.extra);
+    // A shared subset, or a list never read before (whose first read stores its timestamp,
+    // except in read-only mode, §2.9), takes a second round trip.
+    if (snapshot === null || (snapshot.timestamp === null && !settings.readonly)) {
+      const scope = access.kind === "shared" ? access.scope : null;
+      snapshot = await storage.readList(list.list, now, !settings.readonly, rowsQuery(query, scope));
+    }
     if (access.kind === "empty") snapshot.rows = [];
     const timestamp = snapshot.timestamp;
     if (timestamp === null) throw backendUnavailable(settings.retryAfterSeconds);

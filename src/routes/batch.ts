@@ -25,6 +25,7 @@ export function registerBatch(app: Hono<AppEnv>, plugins: readonly Plugin[]): vo
           authenticator: c.get("authenticator"),
           origin: origin(c),
           headers: c.req.raw.headers,
+          identity: c.get("identity"),
           executionCtx: executionContextOf(c),
           rewrite: (input) => rewritePath(plugins, input),
         },

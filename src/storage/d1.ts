@@ -80,6 +80,22 @@ export function snapshotOf<Row>(results: unknown[][]): ListSnapshot<Row> {
   return { timestamp: timestampRow?.last_modified ?? null, rows: (results.at(-1) ?? []) as Row[] };
 }
 
+/**
+ * ACL rows of `uris` held by `principals` or by the groups of `users` (a JSON array, or null).
+ * Driven by the primary key (object_id first): `+principal` keeps SQLite from walking the
+ * principal index instead, which is long for `system.Everyone`. URIs and principals travel as
+ * JSON arrays (D1 binds at most 100 parameters per statement).
+ */
+export function grantsSql(uris: string[], principals: string[], users: string | null): SQL {
+  const groupPrincipals =
+    users === null
+      ? sql``
+      : sql` OR +principal IN (SELECT principal FROM user_principals WHERE user_id IN (SELECT value FROM json_each(${users})))`;
+  return sql`SELECT object_id, permission, principal FROM access_control_entries
+    WHERE object_id IN (SELECT value FROM json_each(${JSON.stringify(uris)}))
+      AND (+principal IN (SELECT value FROM json_each(${JSON.stringify(principals)}))${groupPrincipals})`;
+}
+
 export class D1Storage {
   constructor(readonly db: D1Database) {}
 
@@ -113,19 +129,7 @@ export class D1Storage {
     }
     const askGrants = grants !== null && grants.uris.length > 0 && grants.principals.length > 0;
     if (askGrants) {
-      // At most 100 bound parameters per statement: URIs and principals travel as JSON arrays.
-      const groupPrincipals =
-        users === null
-          ? sql``
-          : sql` OR principal IN (SELECT principal FROM user_principals WHERE user_id IN (SELECT value FROM json_each(${users})))`;
-      statements.push(
-        statement(
-          this.db,
-          sql`SELECT object_id, permission, principal FROM access_control_entries
-            WHERE object_id IN (SELECT value FROM json_each(${JSON.stringify(grants.uris)}))
-              AND (principal IN (SELECT value FROM json_each(${JSON.stringify(grants.principals)}))${groupPrincipals})`,
-        ),
-      );
+      statements.push(statement(this.db, grantsSql(grants.uris, grants.principals, users)));
     }
     const own = statements.length;
     statements.push(...extra.map((fragment) => statement(this.db, fragment)));
