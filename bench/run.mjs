@@ -670,9 +670,12 @@ async function main() {
   log(`  kinto-edge ${snap.git}, bundle ${snap.kinto.sha} (${fmtInt(snap.kinto.bytes / 1024)} KiB)`);
   log("starting servers");
   const seedBatchVar = `KINTO_BATCH_MAX_REQUESTS:${CFG.seedBatch}`;
+  // BENCH_KINTO_VARS: extra `NAME:value` settings for kinto-edge, space-separated.
+  const extraVars = (process.env.BENCH_KINTO_VARS ?? "").split(/\s+/).filter(Boolean);
+  if (extraVars.length > 0) notes.push(`kinto-edge also ran with ${extraVars.map((v) => `\`--var ${v}\``).join(", ")}.`);
   const [floor, kinto] = await Promise.all([
     startWrangler({ name: "floor", config: snap.floor.config, ready: "/const" }),
-    startWrangler({ name: "kinto-edge", config: snap.kinto.config, vars: [seedBatchVar], ready: "/v1/__lbheartbeat__" }),
+    startWrangler({ name: "kinto-edge", config: snap.kinto.config, vars: [seedBatchVar, ...extraVars], ready: "/v1/__lbheartbeat__" }),
   ]);
 
   // Hello: the batch limit actually in force.
