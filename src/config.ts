@@ -181,20 +181,31 @@ export function loadSettings(env: object): Settings {
   };
 }
 
-const cache = new WeakMap<object, Settings | SettingsError>();
+/** A map a parse result (or its SettingsError) is remembered in. */
+interface ParseCache<K, V> {
+  get(key: K): V | SettingsError | undefined;
+  set(key: K, value: V | SettingsError): unknown;
+}
 
-/** Settings of this isolate's environment, parsed once. Throws the same `SettingsError` every time. */
-export function settingsOf(env: object): Settings {
-  let entry = cache.get(env);
+/** `parse(key)`, computed once per key; a bad setting throws the same `SettingsError` every time. */
+export function parsedOnce<K, V>(cache: ParseCache<K, V>, key: K, parse: (key: K) => V): V {
+  let entry = cache.get(key);
   if (entry === undefined) {
     try {
-      entry = loadSettings(env);
+      entry = parse(key);
     } catch (error) {
       if (!(error instanceof SettingsError)) throw error;
       entry = error;
     }
-    cache.set(env, entry);
+    cache.set(key, entry);
   }
   if (entry instanceof SettingsError) throw entry;
   return entry;
+}
+
+const cache = new WeakMap<object, Settings | SettingsError>();
+
+/** Settings of this isolate's environment, parsed once. */
+export function settingsOf(env: object): Settings {
+  return parsedOnce(cache, env, loadSettings);
 }

@@ -4,7 +4,7 @@
  * {@link OPENID_POLICY}. A provider with a missing or malformed value throws `SettingsError`
  * on every request (a 500 naming the variable), like the core settings.
  */
-import { SettingsError, variableName, type Settings } from "../../config";
+import { parsedOnce, SettingsError, variableName, type Settings } from "../../config";
 
 export const OPENID_POLICY = "kinto.plugins.openid.OpenIDConnectPolicy";
 
@@ -89,18 +89,7 @@ const parsedBySettings = new WeakMap<Settings, Map<string, Parsed>>();
 export function providerOf(settings: Settings, name: string): OpenIDProvider | null {
   let parsed = parsedBySettings.get(settings);
   if (parsed === undefined) parsedBySettings.set(settings, (parsed = new Map()));
-  let entry = parsed.get(name);
-  if (entry === undefined) {
-    try {
-      entry = parseProvider(settings, name);
-    } catch (error) {
-      if (!(error instanceof SettingsError)) throw error;
-      entry = error;
-    }
-    parsed.set(name, entry);
-  }
-  if (entry instanceof SettingsError) throw entry;
-  return entry;
+  return parsedOnce(parsed, name, (provider) => parseProvider(settings, provider));
 }
 
 /** The configured providers, in `multiauth.policies` order. */
