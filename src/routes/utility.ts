@@ -59,8 +59,8 @@ async function withTimeout(check: () => Promise<unknown>, seconds: number): Prom
 async function heartbeat(c: AppContext): Promise<Response> {
   const seconds = c.get("settings").heartbeatTimeoutSeconds;
   const [storage, permission] = await Promise.all([
-    withTimeout(() => c.env.DB.prepare("SELECT count(*) FROM timestamps LIMIT 1").first(), seconds),
-    withTimeout(() => c.env.DB.prepare("SELECT count(*) FROM access_control_entries LIMIT 1").first(), seconds),
+    withTimeout(() => c.env.DB.prepare("SELECT 1 FROM timestamps LIMIT 1").first(), seconds),
+    withTimeout(() => c.env.DB.prepare("SELECT 1 FROM access_control_entries LIMIT 1").first(), seconds),
   ]);
   const body = { storage, permission, cache: null };
   return json(c, storage && permission ? 200 : 503, body);
