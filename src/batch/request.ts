@@ -1,6 +1,6 @@
 /** The `/batch` request body (contract §8): validation and the `defaults` merge. */
 import { invalidParameter, invalidParameters } from "../errors";
-import { isJsonObject } from "../http/body";
+import { isJsonObject, rejectUnknownKeys } from "../http/body";
 import type { JsonObject, JsonValue, ValidationDetail } from "../wire";
 
 export const BATCH_METHODS = ["GET", "HEAD", "DELETE", "TRACE", "POST", "PUT", "PATCH"] as const;
@@ -59,8 +59,7 @@ function withPrefix(path: string): string {
 /** Parses the batch body; 400 with every problem listed. `limit` null means unlimited. */
 export function parseBatch(body: JsonValue, limit: number | null): SubRequest[] {
   if (!isJsonObject(body)) throw invalidParameter("body", null, "Should be a JSON object");
-  const unknown = Object.keys(body).filter((key) => key !== "defaults" && key !== "requests");
-  if (unknown.length > 0) throw invalidParameter("body", null, `Unrecognized keys in mapping: ${unknown.join(", ")}`);
+  rejectUnknownKeys(body, ["defaults", "requests"]);
   const defaults = body.defaults ?? {};
   if (!isJsonObject(defaults)) throw invalidParameter("body", "defaults", "Should be a JSON object");
   const requests = body.requests;

@@ -108,13 +108,25 @@ export function parseBody(text: string): JsonObject | JsonValue[] {
   throw invalidParameter("body", null, "Should be a JSON object or an array");
 }
 
-/** Validates the envelope shape; permission names are checked against `allowed`. */
-export function parseEnvelope(body: JsonObject | JsonValue[], allowed: readonly string[]): Envelope {
-  if (Array.isArray(body)) throw invalidParameter("body", null, "Should be a JSON object");
-  const unknown = Object.keys(body).filter((key) => key !== "data" && key !== "permissions");
+/** 400 `Unrecognized keys in mapping` when `body` has keys other than `known`. */
+export function rejectUnknownKeys(body: JsonObject, known: readonly string[]): void {
+  const unknown = Object.keys(body).filter((key) => !known.includes(key));
   if (unknown.length > 0) {
     throw invalidParameter("body", null, `Unrecognized keys in mapping: ${unknown.map((k) => `'${k}'`).join(", ")}`);
   }
+}
+
+/** 400 unless `name` is one of the kind's permission names. */
+export function checkPermissionName(name: string, allowed: readonly string[]): void {
+  if (!allowed.includes(name)) {
+    throw invalidParameter("body", `permissions.${name}`, `'${name}' is not one of ${allowed.join(", ")}`);
+  }
+}
+
+/** Validates the envelope shape; permission names are checked against `allowed`. */
+export function parseEnvelope(body: JsonObject | JsonValue[], allowed: readonly string[]): Envelope {
+  if (Array.isArray(body)) throw invalidParameter("body", null, "Should be a JSON object");
+  rejectUnknownKeys(body, ["data", "permissions"]);
   const envelope: Envelope = {};
   if ("data" in body) {
     if (!isJsonObject(body.data)) throw invalidParameter("body", "data", `${JSON.stringify(body.data)} is not a mapping type`);
@@ -134,9 +146,7 @@ export function parsePermissions(value: JsonValue | undefined, allowed: readonly
   }
   const permissions: Permissions = {};
   for (const [name, principals] of Object.entries(value)) {
-    if (!allowed.includes(name)) {
-      throw invalidParameter("body", `permissions.${name}`, `'${name}' is not one of ${allowed.join(", ")}`);
-    }
+    checkPermissionName(name, allowed);
     if (principals === null && allowNull) continue;
     if (!Array.isArray(principals) || !principals.every((p) => typeof p === "string")) {
       throw invalidParameter("body", `permissions.${name}`, `${JSON.stringify(principals)} is not a list of strings`);

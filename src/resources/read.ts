@@ -1,7 +1,7 @@
 /** GET and HEAD on plural and object endpoints (contract §3.1.1, §3.1.4). */
 import type { Identity } from "../auth/identity";
 import type { AppContext } from "../context";
-import { ERRNO, KintoError, backendUnavailable, forbidden, invalidParameter, missingResource, objectNotFound, unauthorized } from "../errors";
+import { ERRNO, KintoError, backendUnavailable, forbidden, invalidParameter, objectNotFound, unauthorized } from "../errors";
 import { recordCacheHeaders, resourceCacheHeaders } from "../http/cache";
 import { isNotModified, parsePreconditions, preconditionFailure, timestampHeaders } from "../http/preconditions";
 import { empty, json, publicUrl } from "../http/respond";
@@ -23,7 +23,7 @@ import type { State } from "../storage/types";
 import { toLiveWire, toWire } from "./objects";
 import { locationOf } from "./location";
 import type { ResourceName } from "./spec";
-import { createNeed, listTarget, objectTarget, parentReadNeed, readNeed, type ListTarget } from "./target";
+import { createNeed, listTarget, requireParent, objectTarget, parentReadNeed, readNeed, type ListTarget } from "./target";
 import { containerNeed } from "../permissions/list-access";
 
 export const TO_DEPRECATED_ALERT = JSON.stringify({
@@ -51,12 +51,6 @@ function cacheHeaders(c: AppContext, list: ListTarget, state: State): Record<str
   if (list.spec.name !== "record") return resourceCacheHeaders(settings, list.spec.name, anonymous);
   const collection = list.parent ? state.object(list.parent.uri).object : null;
   return recordCacheHeaders(settings, list.location.bucket ?? "", list.location.collection ?? "", collection?.data ?? null, anonymous);
-}
-
-function requireParent(list: ListTarget, state: State): void {
-  if (list.parent && state.object(list.parent.uri).object === null) {
-    throw missingResource({ id: list.parent.ref.id, resource_name: list.parent.ref.resourceName });
-  }
 }
 
 export function readPlural(resource: ResourceName) {
@@ -94,7 +88,7 @@ export function readPlural(resource: ResourceName) {
     const principals = state.principalsOf(identity);
     const access = await listAccess(storage, list, "read", principals, holdsFrom(state, principals), settings);
     if (access === null) throw denied(c);
-    requireParent(list, state);
+    requireParent(list, state.object);
     if (query === null) throw invalidQuery;
     let snapshot: ListSnapshot<ObjectRow & { total: number }> | null = access.kind === "shared" ? null : snapshotOf(state.extra);
     // A shared subset, or a list never read before (whose first read stores its timestamp,
@@ -150,7 +144,7 @@ export function readObject(resource: ResourceName) {
     const principals = state.principalsOf(identity);
     if (!isAllowed(readNeed(target), principals, holdsFrom(state, principals), settings)) throw denied(c);
     if (!target.spec.idPattern.test(id)) throw invalidParameter("path", "id", "Invalid object id");
-    requireParent(target, state);
+    requireParent(target, state.object);
     const { object: stored, permissions } = state.object(target.uri);
     if (stored === null) throw objectNotFound(resource, id);
     const object = toLiveWire(stored);

@@ -66,7 +66,3 @@ export interface ResourceSpec {
 export function objectUri(parentId: string, plural: string, id: string): string {
   return `${parentId}/${plural}/${id}`;
 }
-
-export function refUri(ref: ObjectRef, plural: string): string {
-  return objectUri(ref.parentId, plural, ref.id);
-}

@@ -1,7 +1,8 @@
 /** Where an object or a list of a given kind sits: its URI, parent, list key and lineage. */
 import type { Need } from "../permissions/authorize";
 import type { Lineage } from "../permissions/inheritance";
-import type { ListKey } from "../storage/types";
+import { missingResource } from "../errors";
+import type { ListKey, ObjectState } from "../storage/types";
 import { SPECS } from "./specs";
 import { objectUri, type Location, type ObjectRef, type ResourceName, type ResourceSpec } from "./spec";
 
@@ -25,6 +26,13 @@ export interface ObjectTarget extends ListTarget {
 /** Kinds whose parent is the root: buckets and accounts. */
 function isTopLevel(resource: ResourceName): boolean {
   return resource === "bucket" || resource === "account";
+}
+
+/** 404 errno 111 naming the parent (e.g. the collection of records) when it is not a live object. */
+export function requireParent(list: ListTarget, objectAt: (uri: string) => ObjectState): void {
+  if (list.parent && objectAt(list.parent.uri).object === null) {
+    throw missingResource({ id: list.parent.ref.id, resource_name: list.parent.ref.resourceName });
+  }
 }
 
 export function listTarget(resource: ResourceName, location: Location): ListTarget {

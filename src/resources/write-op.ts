@@ -11,6 +11,7 @@ import {
   parseBody,
   parseEnvelope,
   parsePermissions,
+  rejectUnknownKeys,
 } from "../http/body";
 import { parsePreconditions } from "../http/preconditions";
 import type { PatchBody, ResponseBehavior, WriteOp } from "../writer/protocol";
@@ -43,13 +44,6 @@ export function responseBehavior(value: string | null): ResponseBehavior {
   return behavior;
 }
 
-function unknownKeys(body: Record<string, unknown>): void {
-  const unknown = Object.keys(body).filter((key) => key !== "data" && key !== "permissions");
-  if (unknown.length > 0) {
-    throw invalidParameter("body", null, `Unrecognized keys in mapping: ${unknown.map((k) => `'${k}'`).join(", ")}`);
-  }
-}
-
 /** The PATCH body by Content-Type (contract §3.1.6). */
 export function patchBodyOf(contentType: string, body: ReturnType<typeof parseBody>, allowed: readonly string[]): PatchBody {
   if (contentType === "application/json-patch+json") {
@@ -57,7 +51,7 @@ export function patchBodyOf(contentType: string, body: ReturnType<typeof parseBo
     return { flavour: "json-patch", operations: body };
   }
   if (!isJsonObject(body)) throw invalidParameter("body", null, "Should be a JSON object");
-  unknownKeys(body);
+  rejectUnknownKeys(body, ["data", "permissions"]);
   if (body.data === undefined && body.permissions === undefined) {
     throw invalidParameter("body", "data", "Provide at least one of data or permissions");
   }

@@ -4,8 +4,8 @@ import { encodeToken, newNonce } from "../protocol/query/token";
 import { sortValuesOf } from "../protocol/query/compile";
 import { preconditionFailure } from "../http/preconditions";
 import { listAccess } from "../permissions/list-access";
-import { objectTarget, type ListTarget } from "../resources/target";
-import { invalidParameter, missingResource } from "../errors";
+import { objectTarget, requireParent, type ListTarget } from "../resources/target";
+import { invalidParameter } from "../errors";
 import type { TokenLedger } from "./token-ledger";
 import type { D1Storage } from "../storage/d1";
 import { listPage, type SharedScope } from "../storage/list";
@@ -55,9 +55,7 @@ export async function deleteList(
 ): Promise<WriteResult> {
   const access = await listAccess(storage, list, "write", context.author.principals, context.holds, context.settings);
   if (access === null) throw context.denied();
-  if (list.parent && context.batch.object(list.parent.uri).object === null) {
-    throw missingResource({ id: list.parent.ref.id, resource_name: list.parent.ref.resourceName });
-  }
+  requireParent(list, (uri) => context.batch.object(uri));
   const listTimestamp = context.batch.listTimestamp(list.list);
   const failure = preconditionFailure(op.preconditions, { exists: true, timestamp: listTimestamp });
   if (failure) throw failure;

@@ -4,7 +4,7 @@
  * At exit: every acknowledged operation is committed, in one D1 transaction per call.
  */
 import type { Settings } from "../config";
-import { KintoError, constraintViolated, forbidden, invalidParameter, missingResource, objectNotFound, unauthorized } from "../errors";
+import { KintoError, constraintViolated, forbidden, invalidParameter, objectNotFound, unauthorized } from "../errors";
 import { tooLarge, MAX_BODY_BYTES } from "../http/body";
 import { preconditionFailure, type Target } from "../http/preconditions";
 import { normalise, replacePermissions, samePermissions, visiblePermissions, withCreator } from "../permissions/acl";
@@ -16,6 +16,7 @@ import {
   listTarget,
   objectTarget,
   parentReadNeed,
+  requireParent,
   readNeed,
   writeNeed,
   type ListTarget,
@@ -141,7 +142,7 @@ export class WriteEngine {
     const list = listTarget(op.resource, op.location);
     // Record writes check their collection before authorization (contract §3.6); a plural
     // DELETE checks it after (delete-list.ts).
-    if (list.spec.parentName === "collection" && op.kind !== "delete-list") requireParent(list, batch);
+    if (list.spec.parentName === "collection" && op.kind !== "delete-list") requireParent(list, (uri) => batch.object(uri));
     const context = new OpContext(this.settings, batch, author, this.now);
     switch (op.kind) {
       case "create":
@@ -222,12 +223,6 @@ function readsFor(requests: WriteRequest[]): StateRequest {
   };
 }
 
-function requireParent(list: ListTarget, batch: BatchState): void {
-  if (list.parent && batch.object(list.parent.uri).object === null) {
-    throw missingResource({ id: list.parent.ref.id, resource_name: list.parent.ref.resourceName });
-  }
-}
-
 const MAX_OBJECT_BYTES = MAX_BODY_BYTES - 10_000;
 
 /** The decisions of one operation against the batch state. Mutations are pushed only on success. */
@@ -289,7 +284,7 @@ export class OpContext {
   }
 
   private checkBucketExists(list: ListTarget): void {
-    if (list.spec.parentName === "bucket") requireParent(list, this.batch);
+    if (list.spec.parentName === "bucket") requireParent(list, (uri) => this.batch.object(uri));
   }
 
   create(list: ListTarget, data: JsonObject | null, permissions: Permissions | null, preconditions: WriteOp["preconditions"]): WriteResult {

@@ -1,7 +1,7 @@
 /** The three PATCH flavours (contract §3.1.6, §3.7), applied to an existing object. */
 import { applyPatch, type Operation } from "fast-json-patch";
 import { invalidParameter } from "../errors";
-import { isJsonObject, parsePermissions } from "../http/body";
+import { checkPermissionName, isJsonObject, parsePermissions } from "../http/body";
 import { patchPermissions } from "../permissions/acl";
 import type { JsonObject, JsonValue, Permissions } from "../wire";
 import type { PatchBody } from "./protocol";
@@ -39,9 +39,7 @@ function aclFromDocument(document: JsonValue, allowed: readonly string[]): Permi
   if (!isJsonObject(document)) throw invalidParameter("body", "permissions", "Permissions should be a mapping");
   const permissions: Permissions = {};
   for (const [name, value] of Object.entries(document)) {
-    if (!allowed.includes(name)) {
-      throw invalidParameter("body", `permissions.${name}`, `'${name}' is not one of ${allowed.join(", ")}`);
-    }
+    checkPermissionName(name, allowed);
     if (Array.isArray(value)) permissions[name] = parsePermissions({ [name]: value }, allowed, false)[name] ?? [];
     else if (isJsonObject(value)) permissions[name] = Object.keys(value);
     else throw invalidParameter("body", `permissions.${name}`, `${JSON.stringify(value)} is not a list of principals`);
@@ -108,12 +106,8 @@ export function applyPatchBody(
         if (!isJsonObject(patch.permissions)) throw invalidParameter("body", "permissions", "permissions should be a mapping");
         const given: Record<string, string[] | null> = {};
         for (const [name, value] of Object.entries(patch.permissions)) {
+          checkPermissionName(name, allowed);
           given[name] = value === null ? null : (parsePermissions({ [name]: value }, allowed, false)[name] ?? []);
-        }
-        for (const name of Object.keys(given)) {
-          if (!allowed.includes(name)) {
-            throw invalidParameter("body", `permissions.${name}`, `'${name}' is not one of ${allowed.join(", ")}`);
-          }
         }
         nextPermissions = patchPermissions(permissions, given);
       }
