@@ -17,7 +17,7 @@ export default defineConfig(async () => {
           plugins: [
             cloudflareTest({
               main: "./src/index.ts",
-              wrangler: { configPath: "./wrangler.toml" },
+              wrangler: { configPath: "./wrangler.toml", environment: "dev" },
               miniflare: { bindings: { TEST_MIGRATIONS: migrations } },
             }),
           ],

@@ -266,9 +266,14 @@ async function measure(label, options, server) {
  * that bundle with `no_bundle = true` from a copy of its wrangler.toml and migrations in a
  * temporary directory. Nothing under the repository is written.
  */
+/** `--env dev` for a config with a development environment (kinto-edge's), else nothing. */
+function envArgs(configPath) {
+  return /^\[env\.dev\]/m.test(readFileSync(configPath, "utf8")) ? ["--env", "dev"] : [];
+}
+
 function bundle({ name, configPath, entry = null, into }) {
   const outdir = path.join(into, name);
-  const args = ["deploy", "--dry-run", "--outdir", outdir, "--config", configPath];
+  const args = ["deploy", "--dry-run", "--outdir", outdir, "--config", configPath, ...envArgs(configPath)];
   if (entry) args.push(entry);
   const result = spawnSync(WRANGLER, args, { cwd: path.dirname(configPath), env: wranglerEnv, encoding: "utf8" });
   if (result.status !== 0) throw new Error(`${name}: wrangler deploy --dry-run failed:\n${result.stdout}\n${result.stderr}`);
@@ -326,7 +331,7 @@ async function startWrangler({ name, config, vars = [], ready }) {
   owned.dirs.add(dir);
   const persistTo = path.join(dir, "state");
   const logFile = path.join(dir, "wrangler.log");
-  const result = spawnSync(WRANGLER, ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistTo, "--config", config], {
+  const result = spawnSync(WRANGLER, ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistTo, "--config", config, ...envArgs(config)], {
     cwd: path.dirname(config),
     // CI=true: wrangler otherwise asks for confirmation when it has a TTY.
     env: { ...wranglerEnv, CI: "true" },
@@ -343,6 +348,7 @@ async function launch({ name, dir, persistTo, logFile, config, vars, ready, port
   const args = [
     "dev",
     "--config", config,
+    ...envArgs(config),
     "--local",
     "--persist-to", persistTo,
     "--ip", "127.0.0.1",

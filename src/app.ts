@@ -14,17 +14,19 @@ import { registerPermissions } from "./routes/permissions";
 import { registerResources } from "./routes/resources";
 import { capabilitiesOf } from "./capabilities";
 import { PLUGINS } from "./plugins";
+import { checkNames } from "./plugins/names";
 import { helloUserOf, rewriteBodyId, rewritePath } from "./plugins/plugin";
 import { executionContextOf } from "./http/respond";
 import { registerUtility } from "./routes/utility";
 
 export function buildApp(): Hono<AppEnv> {
   const app = new Hono<AppEnv>({ strict: true });
+  const resolvers = [resolveBasicauth, ...PLUGINS.flatMap((plugin) => (plugin.policies ? [plugin.policies] : []))];
 
   app.onError(onError);
   app.notFound(notFound);
   app.use(async function settings(c, next) {
-    c.set("settings", settingsOf(c.env));
+    c.set("settings", checkNames(settingsOf(c.env), PLUGINS, resolvers));
     await next();
   });
   app.use(responseHeaders());
@@ -34,7 +36,6 @@ export function buildApp(): Hono<AppEnv> {
     if (c.req.method !== "OPTIONS") checkAccept(c.req.header("Accept"));
     await next();
   });
-  const resolvers = [resolveBasicauth, ...PLUGINS.flatMap((plugin) => (plugin.policies ? [plugin.policies] : []))];
   app.use(identityMiddleware(new Authenticator(resolvers)));
 
   app.use(async function rewrite(c, next) {

@@ -27,8 +27,6 @@ export interface Settings {
   explicitPermissions: boolean;
   bucketCreatePrincipals: string[];
   userIdHmacSecret: string;
-  /** `flush_endpoint_enabled`: the flush plugin also needs this to be true. */
-  flushEndpointEnabled: boolean;
   /** `includes`: enabled plugins, with or without the `kinto.plugins.` prefix. */
   includes: string[];
   /** `multiauth.policies`: authentication policies, tried in order. */
@@ -157,7 +155,6 @@ export function loadSettings(env: object): Settings {
     userIdHmacSecret: read.string("userid_hmac_secret", ""),
     multiauthPolicies: read.list("multiauth.policies", []),
     includes: read.list("includes", []),
-    flushEndpointEnabled: read.boolean("flush_endpoint_enabled", false),
     experimentalCollectionSchemaValidation: read.boolean("experimental_collection_schema_validation", false),
     experimentalPermissionsEndpoint: read.boolean("experimental_permissions_endpoint", false),
     corsOrigins: read.list("cors_origins", ["*"]),

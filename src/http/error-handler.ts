@@ -16,10 +16,14 @@ export function renderError(error: KintoError, extraHeaders: Record<string, stri
   });
 }
 
+/** Bad settings already logged: each is parsed once and rethrown on every request, logged once. */
+const logged = new WeakSet<SettingsError>();
+
 /** The response for an unexpected error; logs its name and message only. */
 export function unexpected(error: unknown, infoLink: string): Response {
   if (error instanceof SettingsError) {
-    console.error(error.message);
+    if (!logged.has(error)) console.error(error.message);
+    logged.add(error);
     return renderError(Object.assign(new KintoError({ status: 500, errno: 999, message: error.message }), { info: infoLink }));
   }
   const described = error instanceof Error ? `${error.name}: ${error.message}` : String(error);

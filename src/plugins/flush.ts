@@ -8,7 +8,7 @@ const NAME = "kinto.plugins.flush";
 
 export const flushPlugin: Plugin = {
   name: NAME,
-  enabled: (settings) => isIncluded(settings, NAME) && settings.flushEndpointEnabled,
+  enabled: (settings) => isIncluded(settings, NAME),
   capabilities: () => ({
     flush_endpoint: {
       description: "The __flush__ endpoint can be used to remove all data from all backends.",

@@ -40,6 +40,7 @@ export const accountSpec: ResourceSpec = {
   validate: validateAccount,
   listNeedsIdentity: true,
   ownerPermissions: (id) => ({ write: [`account:${id}`] }),
+  viewedAs: (id, context) => (context.author.userId === null || isAccountAdmin(context) ? [`account:${id}`] : []),
   async prepareData(data) {
     if (typeof data.password !== "string") return data;
     return { ...data, password: await hash(data.password, BCRYPT_ROUNDS) };

@@ -155,6 +155,7 @@ export function readObject(resource: ResourceName) {
     if (failure) throw failure;
     const fields = parseFields(new URL(c.req.url).searchParams.getAll("_fields"), { settings, now: Date.now() });
     if (fields) return json(c, 200, { data: projectFields(object, fields) }, headers);
-    return json(c, 200, { data: object, permissions: visiblePermissions(permissions, principals) }, headers);
+    const viewer = [...principals, ...(target.spec.viewedAs?.(id, { settings, author: { ...identity, principals } }) ?? [])];
+    return json(c, 200, { data: object, permissions: visiblePermissions(permissions, viewer) }, headers);
   };
 }

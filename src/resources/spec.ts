@@ -57,6 +57,11 @@ export interface ResourceSpec {
    * for the creator rule of contract §3.7.
    */
   ownerPermissions?(id: string): Permissions;
+  /**
+   * Principals the caller sees an object's permissions as, besides its own (Kinto's accounts
+   * answer anonymous callers and administrators as the account itself).
+   */
+  viewedAs?(id: string, context: Pick<ValidationContext, "settings" | "author">): string[];
   /** Anonymous callers may not list this kind (accounts: 401 errno 999, contract Appendix D.3). */
   readonly listNeedsIdentity?: boolean;
   /** Rewrites posted data before it reaches the Writer (accounts hash passwords). */

@@ -296,14 +296,14 @@ export class OpContext {
         this.require(readNeed(target));
         const object = toLiveWire(existing.object);
         throwIfFailed(preconditions, { exists: true, timestamp: object.last_modified, existing: object });
-        return this.objectResult(200, object, existing.permissions);
+        return this.objectResult(target, 200, object, existing.permissions);
       }
     }
     this.require(createNeed(list));
     this.checkBucketExists(list);
     if (postedId === undefined && !list.spec.generateId) throw invalidParameter("body", "data.id", "Required");
     const id = postedId === undefined ? (list.spec.generateId?.() ?? "") : this.validId(list, postedId);
-    throwIfFailed(preconditions, { exists: false, timestamp: null });
+    throwIfFailed(preconditions, targetOf(null, this.batch.listTimestamp(list.list)));
     const target = objectTarget(list.spec.name, list.location, id);
     return this.store(target, 201, data ?? {}, this.initialPermissions(target, permissions), null);
   }
@@ -315,7 +315,7 @@ export class OpContext {
     else this.require(createNeed(target));
     this.checkBucketExists(target);
     this.validId(target, target.id);
-    throwIfFailed(preconditions, targetOf(current));
+    throwIfFailed(preconditions, targetOf(current, this.batch.listTimestamp(target.list)));
     const nextData = data ?? (current ? toLiveWire(current) : {});
     if (data && "id" in data && data.id !== target.id) {
       throw invalidParameter("body", "id", "Object id does not match existing object");
@@ -331,7 +331,7 @@ export class OpContext {
     const current = existing.object;
     if (!current) throw this.missing(target);
     this.require(writeNeed(target));
-    throwIfFailed(op.preconditions, targetOf(current));
+    throwIfFailed(op.preconditions, targetOf(current, null));
     const before = toLiveWire(current);
     const patched = applyPatchBody(before, existing.permissions, op.patch, target.spec.permissions);
     if (patched.data.id !== undefined && patched.data.id !== target.id) {
@@ -353,7 +353,7 @@ export class OpContext {
   /** The object as it is, or created empty with the author as its writer; no permission check. */
   ensure(target: ObjectTarget): WriteResult {
     const current = this.batch.object(target.uri);
-    if (current.object) return this.objectResult(200, toLiveWire(current.object), current.permissions);
+    if (current.object) return this.objectResult(target, 200, toLiveWire(current.object), current.permissions);
     this.checkBucketExists(target);
     return this.store(target, 201, {}, { write: [this.author.userId ?? "system.Everyone"] }, null);
   }
@@ -363,7 +363,7 @@ export class OpContext {
     const current = existing.object;
     if (!current) throw this.missing(target);
     this.require(writeNeed(target));
-    throwIfFailed(preconditions, targetOf(current));
+    throwIfFailed(preconditions, targetOf(current, null));
     const tombstone = this.tombstone(target, current, forced);
     return { ok: true, status: 200, timestamp: tombstone.last_modified, body: { data: tombstone } };
   }
@@ -411,7 +411,7 @@ export class OpContext {
     if (target.spec.name === "group") mutations.push({ kind: "members", groupUri: target.uri, members: groupMembers(data) });
     const stored: StoredObject = { id: target.id, lastModified: timestamp, data, deleted: false };
     this.commitObject(target, mutations, timestamp, { object: stored, permissions });
-    return this.objectResult(status, toLiveWire(stored), permissions);
+    return this.objectResult(target, status, toLiveWire(stored), permissions);
   }
 
   private assign(target: ObjectTarget, forced: number | null) {
@@ -424,18 +424,20 @@ export class OpContext {
     this.batch.setObject(target.uri, state, target.list, target.id);
   }
 
-  objectResult(status: number, object: KintoObject, permissions: Permissions): Extract<WriteResult, { ok: true }> {
+  objectResult(target: ObjectTarget, status: number, object: KintoObject, permissions: Permissions): Extract<WriteResult, { ok: true }> {
+    const viewer = [...this.author.principals, ...(target.spec.viewedAs?.(target.id, this) ?? [])];
     return {
       ok: true,
       status,
       timestamp: object.last_modified,
-      body: { data: object, permissions: visiblePermissions(permissions, this.author.principals) },
+      body: { data: object, permissions: visiblePermissions(permissions, viewer) },
     };
   }
 }
 
-function targetOf(current: StoredObject | null): Target {
-  if (current === null) return { exists: false, timestamp: null };
+/** A missing object's 412 carries its list's timestamp, as Kinto's (`model.timestamp()`). */
+function targetOf(current: StoredObject | null, listTimestamp: number | null): Target {
+  if (current === null) return { exists: false, timestamp: listTimestamp };
   return { exists: true, timestamp: current.lastModified, existing: toLiveWire(current) };
 }
 

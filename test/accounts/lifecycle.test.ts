@@ -24,8 +24,9 @@ describe("account lifecycle", () => {
     expect(created.body.data.id).toBe(id);
     expect(created.body.data.password).toMatch(BCRYPT);
     expect(created.body.data.password).not.toContain("first-pw");
-    // The new account owns itself; the anonymous creator is not added and does not see the ACL.
-    expect(created.body.permissions).toEqual({});
+    // The new account owns itself; the anonymous creator is not added, and sees the ACL as the
+    // account itself (Kinto answers a sign-up with `write: ["account:<id>"]`).
+    expect(created.body.permissions).toEqual({ write: [`account:${id}`] });
 
     const good = basicAuth(id, "first-pw");
     expect(await whoami(good)).toEqual({
@@ -117,9 +118,10 @@ describe("account lifecycle", () => {
       url: "https://kinto.readthedocs.io/en/latest/api/1.x/accounts.html",
       validation_enabled: false,
     });
-    const without = await call({ url: "/", vars: { KINTO_INCLUDES: "kinto.plugins.default_bucket" } });
+    const vars = { KINTO_INCLUDES: "kinto.plugins.default_bucket", KINTO_MULTIAUTH_POLICIES: "basicauth" };
+    const without = await call({ url: "/", vars });
     expect(without.body.capabilities.accounts).toBeUndefined();
-    const route = await call({ url: "/accounts", auth: basicAuth("x", "y"), vars: { KINTO_INCLUDES: "kinto.plugins.default_bucket" } });
+    const route = await call({ url: "/accounts", auth: basicAuth("x", "y"), vars });
     expect(route.status).toBe(404);
   });
 });

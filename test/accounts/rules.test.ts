@@ -101,16 +101,17 @@ describe("an administrator (account_write_principals)", () => {
       // Others still see only themselves.
       expect(idsOf(await okCall({ url: "/accounts", auth: alice.auth, vars }))).toEqual([alice.id]);
 
+      // An administrator sees an account's ACL as the account itself, as in Kinto.
       const read = await okCall({ url: `/accounts/${alice.id}`, auth: admin.auth, vars });
-      expect(read.body.permissions).toEqual({});
+      expect(read.body.permissions).toEqual({ write: [`account:${alice.id}`] });
       const patched = await call({ method: "PATCH", url: `/accounts/${alice.id}`, auth: admin.auth, vars, body: { data: { role: "staff" } } });
       expect(patched.status, patched.text).toBe(200);
-      expect(patched.body.permissions).toEqual({});
+      expect(patched.body.permissions).toEqual({ write: [`account:${alice.id}`] });
 
       const daveId = uid("dave");
       const created = await call({ method: "PUT", url: `/accounts/${daveId}`, auth: admin.auth, vars, body: { data: { password: "dave-pw" } } });
       expect(created.status, created.text).toBe(201);
-      expect(created.body.permissions).toEqual({});
+      expect(created.body.permissions).toEqual({ write: [`account:${daveId}`] });
       const dave = basicAuth(daveId, "dave-pw");
       const asDave = await okCall({ url: `/accounts/${daveId}`, auth: dave, vars });
       expect(asDave.body.permissions).toEqual({ write: [`account:${daveId}`] });

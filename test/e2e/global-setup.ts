@@ -141,9 +141,11 @@ async function waitUntilReady(url: string, child: ChildProcess, logFile: string)
   );
 }
 
-/** A `[vars]` value of wrangler.toml (flat `KEY = "value"` lines), or "". */
+/** A value of wrangler.toml's `[env.dev.vars]` (flat `KEY = "value"` lines), or "". */
 function tomlVar(name: string): string {
-  const match = new RegExp(`^${name}\\s*=\\s*"([^"]*)"`, "m").exec(readFileSync(path.join(ROOT, "wrangler.toml"), "utf8"));
+  const toml = readFileSync(path.join(ROOT, "wrangler.toml"), "utf8");
+  const section = toml.slice(toml.indexOf("[env.dev.vars]")).split(/^\[(?!env\.dev\.vars\])/m)[0] ?? "";
+  const match = new RegExp(`^${name}\\s*=\\s*"([^"]*)"`, "m").exec(section);
   return match?.[1] ?? "";
 }
 
@@ -205,7 +207,7 @@ export default async function setup(project: TestProject): Promise<(() => Promis
 
   const migrate = spawnSync(
     WRANGLER,
-    ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistTo],
+    ["d1", "migrations", "apply", "DB", "--env", "dev", "--local", "--persist-to", persistTo],
     // CI=true: wrangler otherwise asks for confirmation when it has a TTY.
     { cwd: ROOT, env: { ...wranglerEnv, CI: "true" }, stdio: ["ignore", "pipe", "pipe"], encoding: "utf8" },
   );
@@ -224,6 +226,7 @@ export default async function setup(project: TestProject): Promise<(() => Promis
     WRANGLER,
     [
       "dev",
+      "--env", "dev",
       "--local",
       "--persist-to", persistTo,
       "--ip", "127.0.0.1",

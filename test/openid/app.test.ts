@@ -52,12 +52,13 @@ async function send(vars: Record<string, string>, path: string, init: { method?:
 }
 
 describe("openid capability", () => {
-  test("absent without a provider, or without the plugin", async () => {
+  test("absent without a provider; a provider policy without the plugin is refused by name", async () => {
     const none = await send({ ...BASE, KINTO_MULTIAUTH_POLICIES: "basicauth" }, "/");
     expect(none.body.capabilities).not.toHaveProperty("openid");
     const { vars } = fakeProvider();
     const excluded = await send({ ...vars, KINTO_INCLUDES: "" }, "/");
-    expect(excluded.body.capabilities).not.toHaveProperty("openid");
+    expect(excluded.status).toBe(500);
+    expect(excluded.body.message).toMatch(/KINTO_MULTIAUTH_POLICIES: unknown authentication policy/);
   });
 
   test("lists the providers in policy order, with the contract's fields", async () => {

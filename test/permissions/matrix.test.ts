@@ -70,7 +70,7 @@ const ALL = "[target put inm patch del other]";
 
 //                                                                           GET obj   | GET list | HEAD | POST      | PUT exist | PUT new   | PUT INM* | PATCH     | DEL obj | DEL list
 const ANONYMOUS = (kind: Kind): Row => row("anonymous", { kind: "anonymous" }, kind === "bucket"
-  ? "401 | 200 [] | 200 #0 | 201 full | 401 | 201 full | 412 | 401 | 401 | 200 [post new]"
+  ? "401 | 401 | 401 | 401 | 401 | 401 | 401 | 401 | 401 | 401"
   : "401 | 401 | 401 | 401 | 401 | 401 | 401 | 401 | 401 | 401");
 const STRANGER = (kind: Kind): Row => row("authenticated stranger", { kind: "stranger" }, kind === "bucket"
   ? "403 | 200 [] | 200 #0 | 201 full | 403 | 201 full | 412 | 403 | 403 | 200 [post new]"
@@ -106,8 +106,8 @@ function childRows(kind: Exclude<Kind, "bucket">): Row[] {
 }
 
 /**
- * Buckets: `bucket_create_principals` is `system.Everyone system.Authenticated` in wrangler.toml,
- * so everybody may create buckets, a safe PUT on an existing one gives 412, and the list
+ * Buckets: `bucket_create_principals` is Kinto's `system.Authenticated`, so every user may
+ * create buckets (anonymous callers get 401), a safe PUT on an existing one gives 412, and the list
  * answers `[]` rather than 403 (§6.4 "Lists", step 3).
  */
 const BUCKET_ROWS: Row[] = [

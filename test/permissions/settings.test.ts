@@ -19,8 +19,8 @@ describe("settings-granted bucket creation (§6.5)", () => {
     await okCall({ method: "PUT", url: `/buckets/${bid}/collections/c/records/r`, auth: owner.auth, body: { permissions: { write: [principal] } } });
   }
 
-  test("with bucket_create_principals = system.Authenticated: anonymous → 401, authenticated → 201", async () => {
-    const vars = { KINTO_BUCKET_CREATE_PRINCIPALS: "system.Authenticated" };
+  test("by default (Kinto's system.Authenticated): anonymous → 401, authenticated → 201", async () => {
+    const vars = {};
     const user = await newUser("creator");
     await nestedShares("system.Everyone");
     await withWriterSettings(vars, ["/"], async () => {
@@ -42,6 +42,17 @@ describe("settings-granted bucket creation (§6.5)", () => {
       expect403(await call({ method: "POST", url: "/buckets", auth: other.auth, body: {}, vars }));
       expect403(await call({ url: "/buckets", auth: other.auth, vars }));
       expect((await call({ method: "POST", url: "/buckets", auth: creator.auth, body: {}, vars })).status).toBe(201);
+    });
+  });
+
+  // Last of the bucket tests: the bucket it opens to everyone shows in later anonymous lists.
+  test("opened with bucket_create_principals = system.Everyone: anonymous creates, as system.Everyone", async () => {
+    const vars = { KINTO_BUCKET_CREATE_PRINCIPALS: "system.Everyone" };
+    await withWriterSettings(vars, ["/"], async () => {
+      const created = await call({ method: "PUT", url: `/buckets/${uid("b")}`, body: {}, vars });
+      expect(created.status).toBe(201);
+      expect(created.body.permissions).toEqual({ write: ["system.Everyone"] });
+      expect((await call({ url: "/permissions", vars })).body.data).toContainEqual(expect.objectContaining({ uri: "/", permissions: expect.arrayContaining(["bucket:create"]) }));
     });
   });
 

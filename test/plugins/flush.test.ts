@@ -1,7 +1,8 @@
 /**
- * G05: `POST /__flush__` (contract §10.3): absent unless the plugin is included and
- * `flush_endpoint_enabled` is true; then 202 `{}` without authentication and every stored
- * object, ACL, membership and account is gone. Flushing wipes this file's whole storage.
+ * G05: `POST /__flush__` (contract §10.3): absent unless the plugin is included (Kinto ≥ 7:
+ * no second flag; the dev environment includes it); then 202 `{}` without authentication and
+ * every stored object, ACL, membership and account is gone. Flushing wipes this file's whole
+ * storage.
  */
 import { describe, expect, test, vi } from "vitest";
 import { uid } from "../resources/helpers";
@@ -9,20 +10,15 @@ import { basicAuth, call, expectError, newUser, okCall } from "../permissions/he
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
-const ENABLED = { KINTO_FLUSH_ENDPOINT_ENABLED: "true" };
+const ENABLED = { KINTO_INCLUDES: "kinto.plugins.accounts kinto.plugins.default_bucket kinto.plugins.flush" };
 const CAPABILITY = {
   description: "The __flush__ endpoint can be used to remove all data from all backends.",
   url: "https://kinto.readthedocs.io/en/latest/api/1.x/flush.html",
 };
 
 describe("disabled", () => {
-  test("by default (flush_endpoint_enabled = false): 404, no capability", async () => {
-    expectError(await call({ method: "POST", url: "/__flush__" }), 404, 111);
-    expect((await okCall({ url: "/" })).body.capabilities.flush_endpoint).toBeUndefined();
-  });
-
-  test("enabled but the plugin not included: 404, no capability", async () => {
-    const vars = { ...ENABLED, KINTO_INCLUDES: "kinto.plugins.accounts kinto.plugins.default_bucket" };
+  test("the plugin not included: 404, no capability, whatever flush_endpoint_enabled says", async () => {
+    const vars = { KINTO_FLUSH_ENDPOINT_ENABLED: "true", KINTO_INCLUDES: "kinto.plugins.accounts kinto.plugins.default_bucket" };
     expectError(await call({ method: "POST", url: "/__flush__", vars }), 404, 111);
     expect((await call({ url: "/", vars })).body.capabilities.flush_endpoint).toBeUndefined();
   });

@@ -9,7 +9,7 @@ import { type User, call, expectError, newUser, okCall } from "../permissions/he
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
-const READONLY = { KINTO_READONLY: "true", KINTO_FLUSH_ENDPOINT_ENABLED: "true" };
+const READONLY = { KINTO_READONLY: "true" };
 
 let owner: User;
 let records: string;

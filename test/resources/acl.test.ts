@@ -62,7 +62,9 @@ describe("creator rule", () => {
   });
 
   test("anonymous creator: system.Everyone joins write", async () => {
-    const res = await ok({ method: "PUT", url: `/buckets/${uid("anon")}`, as: "anonymous", body: {} });
+    const bid = uid("anon");
+    await ok({ method: "PUT", url: `/buckets/${bid}`, body: { permissions: { "collection:create": [EVERYONE] } } });
+    const res = await ok({ method: "PUT", url: `/buckets/${bid}/collections/c`, as: "anonymous", body: {} });
     expect(res.body.permissions).toEqual({ write: [EVERYONE] });
   });
 

@@ -3,8 +3,8 @@ import { describe, expect, test } from "vitest";
 import { EVERYONE, createBucket, ok, scenario, send, uid, userIdOf } from "./helpers";
 
 describe("buckets", () => {
-  test("bucket_create_principals (system.Everyone here) lets anonymous and authenticated callers create", async () => {
-    await scenario({ name: "anon", method: "PUT", url: `/buckets/${uid("b")}`, as: "anonymous", body: {}, status: 201 });
+  test("bucket_create_principals (Kinto's system.Authenticated by default): authenticated callers create, anonymous get 401", async () => {
+    await scenario({ name: "anon", method: "PUT", url: `/buckets/${uid("b")}`, as: "anonymous", body: {}, status: 401, errno: 104 });
     await scenario({ name: "bob", method: "POST", url: "/buckets", as: "bob", body: { data: { id: uid("b") } }, status: 201 });
   });
 
