@@ -35,7 +35,7 @@ interface Pending {
   writer: string;
   authorization: string;
   identity: Identity;
-  entries: { index: number; op: WriteOp; url: URL }[];
+  entries: { index: number; op: WriteOp; url: URL; sentPath: string }[];
 }
 
 /** What a batch run needs from the request around it. */
@@ -104,16 +104,18 @@ export async function runBatch(context: BatchContext, requests: SubRequest[]): P
     const { userId, principals } = group.identity;
     const results = await sendToWriter(context.env, { author: { userId, principals }, ops: group.entries.map((e) => e.op) });
     await Promise.all(
-      group.entries.map(async ({ index, url }, i) => {
+      group.entries.map(async ({ index, url, sentPath }, i) => {
         const result = results[i];
         if (result === undefined) throw new Error("the writer answered fewer results than operations");
-        entries[index] = await toEntry(secured(renderResult(result, url)), decodedPath(url), "POST");
+        entries[index] = await toEntry(secured(renderResult(result, url)), sentPath, "POST");
       }),
     );
   };
 
   for (const [index, request] of requests.entries()) {
     let url = new URL(request.path, context.origin);
+    // Each response echoes the path as sent (`/v1/buckets/default/…`), as Kinto's does.
+    const sentPath = decodedPath(url);
     const headers = new Headers(context.headers);
     headers.delete("Content-Length");
     for (const [name, value] of Object.entries(request.headers)) headers.set(name, value);
@@ -136,7 +138,7 @@ export async function runBatch(context: BatchContext, requests: SubRequest[]): P
       } catch (error) {
         if (!(error instanceof KintoError)) throw error;
         await flush();
-        entries[index] = await toEntry(secured(renderError(error)), decodedPath(url), request.method);
+        entries[index] = await toEntry(secured(renderError(error)), sentPath, request.method);
         continue;
       }
     }
@@ -158,31 +160,34 @@ export async function runBatch(context: BatchContext, requests: SubRequest[]): P
         const writer = writerName(op);
         if (pending !== null && (pending.writer !== writer || pending.authorization !== authorization)) await flush();
         pending ??= { writer, authorization, identity: await identityFor(authorization), entries: [] };
-        pending.entries.push({ index, op, url });
+        pending.entries.push({ index, op, url, sentPath });
       } catch (error) {
         if (!(error instanceof KintoError)) throw error;
         await flush();
-        entries[index] = await toEntry(secured(renderError(error)), decodedPath(url), request.method);
+        entries[index] = await toEntry(secured(renderError(error)), sentPath, request.method);
       }
       continue;
     }
     await flush();
     const identity = await identityFor(headers.get("Authorization") ?? "");
-    entries[index] = await dispatch(context, request.method, url, headers, body, identity);
+    entries[index] = await dispatch(context, { method: request.method, url, headers, body, identity, sentPath });
   }
   await flush();
   return entries;
 }
 
+interface Dispatched {
+  method: string;
+  url: URL;
+  headers: Headers;
+  body: string;
+  identity: Identity;
+  /** The path the response reports unless a redirect is followed. */
+  sentPath: string;
+}
+
 /** Sends a sub-request through the app itself, following its redirects. */
-async function dispatch(
-  context: BatchContext,
-  method: string,
-  start: URL,
-  headers: Headers,
-  body: string,
-  identity: Identity,
-): Promise<BatchEntry> {
+async function dispatch(context: BatchContext, { method, url: start, headers, body, identity, sentPath }: Dispatched): Promise<BatchEntry> {
   let url = start;
   for (let hop = 0; ; hop++) {
     const init = { method, headers, ...(body !== "" && method !== "GET" && method !== "HEAD" ? { body } : {}) };
@@ -193,6 +198,7 @@ async function dispatch(
       url = new URL(location, url);
       continue;
     }
-    return toEntry(response, decodedPath(url), method);
+    // A followed redirect reports where it led, as Kinto's `follow_subrequest` does.
+    return toEntry(response, hop === 0 ? sentPath : decodedPath(url), method);
   }
 }

@@ -207,6 +207,14 @@ describe("batch", () => {
     expect(responses.map((r: { status: number }) => r.status)).toEqual([201, 201, 200, 200, 201]);
     expect(responses[2].body.data.map((r: { title: string }) => r.title).sort()).toEqual(["one", "two"]);
     expect(responses[3].body.data.id).toBe(real);
+    // Paths are echoed as sent, with /v1 and `default` (Kinto's batch does not show the rewrite).
+    expect(responses.map((r: { path: string }) => r.path)).toEqual([
+      "/v1/buckets/default/collections/tasks/records/r1",
+      "/v1/buckets/default/collections/tasks/records",
+      "/v1/buckets/default/collections/tasks/records",
+      "/v1/buckets/default",
+      "/v1/buckets/default/collections/other/records/r2",
+    ]);
     const direct = await okCall({ url: `/buckets/${real}/collections/tasks/records`, auth: user.auth });
     expect(direct.body.data).toHaveLength(2);
     expect((await okCall({ url: `/buckets/${real}/collections/other/records/r2`, auth: user.auth })).body.data.id).toBe("r2");

@@ -1,6 +1,7 @@
 /**
  * C14/C15: the precondition matrix of contract §2.8 — 304 on GET/HEAD, the 412 rule in order,
- * 412 bodies (`details.existing` only for existing objects) and their ETag headers.
+ * 412 bodies (`details.existing` only for existing objects) and their ETag headers: the object's,
+ * or for a missing object its list's (Kinto's `model.timestamp()`), so a client can resync.
  *
  * Placeholders, filled per test from a fresh fixture: `{record}` an existing record (title
  * "hello") at timestamp `{rts}`, `{records}` its list at list timestamp `{lts}`, `{gone}` a
@@ -41,9 +42,9 @@ const rows: Row[] = [
   { name: "PUT + If-Match current → 200", method: "PUT", url: "{record}", headers: { "If-Match": '"{rts}"' }, body: { data: { a: 1 } }, status: 200, expectBody: { data: { a: 1 } } },
   { name: "PUT + If-Match * on existing → 200", method: "PUT", url: "{record}", headers: { "If-Match": "*" }, body: { data: { a: 1 } }, status: 200 },
   { name: "PUT + If-Match stale → 412 with existing", method: "PUT", url: "{record}", headers: { "If-Match": '"1"' }, body: { data: { a: 1 } }, status: 412, errno: 114, existing: true, etag: "rts" },
-  { name: "PUT + If-Match number on a missing object → 412 without details", method: "PUT", url: "{records}/{free}", headers: { "If-Match": '"{rts}"' }, body: { data: { a: 1 } }, status: 412, errno: 114, absent: ["details"] },
-  { name: "PUT + If-Match * on a missing object → 412 without details", method: "PUT", url: "{records}/{free}", headers: { "If-Match": "*" }, body: { data: { a: 1 } }, status: 412, errno: 114, absent: ["details"] },
-  { name: "PUT + If-Match on a tombstone → 412 without details", method: "PUT", url: "{records}/{gone}", headers: { "If-Match": "*" }, body: { data: { a: 1 } }, status: 412, errno: 114, absent: ["details"] },
+  { name: "PUT + If-Match number on a missing object → 412 without details", method: "PUT", url: "{records}/{free}", headers: { "If-Match": '"{rts}"' }, body: { data: { a: 1 } }, status: 412, errno: 114, absent: ["details"], etag: "lts" },
+  { name: "PUT + If-Match * on a missing object → 412 without details", method: "PUT", url: "{records}/{free}", headers: { "If-Match": "*" }, body: { data: { a: 1 } }, status: 412, errno: 114, absent: ["details"], etag: "lts" },
+  { name: "PUT + If-Match on a tombstone → 412 without details", method: "PUT", url: "{records}/{gone}", headers: { "If-Match": "*" }, body: { data: { a: 1 } }, status: 412, errno: 114, absent: ["details"], etag: "lts" },
   { name: "PUT + If-None-Match number on existing never 412s → 200", method: "PUT", url: "{record}", headers: { "If-None-Match": '"{rts}"' }, body: { data: { a: 1 } }, status: 200 },
   { name: "PUT + If-None-Match number on a free id → 201", method: "PUT", url: "{records}/{free}", headers: { "If-None-Match": '"1"' }, body: { data: { a: 1 } }, status: 201 },
   // PATCH
@@ -63,7 +64,7 @@ const rows: Row[] = [
   { name: "POST {data: {id}} + If-None-Match *, id is a tombstone → 201", method: "POST", url: "{records}", headers: { "If-None-Match": "*" }, body: { data: { id: "{gone}" } }, status: 201 },
   { name: "POST without id + If-None-Match * → 201", method: "POST", url: "{records}", headers: { "If-None-Match": "*" }, body: { data: {} }, status: 201 },
   { name: "POST creating a new object + If-Match * → 412", method: "POST", url: "{records}", headers: { "If-Match": "*" }, body: { data: { a: 1 } }, status: 412, errno: 114, absent: ["details"] },
-  { name: "POST creating a new object + If-Match number → 412", method: "POST", url: "{records}", headers: { "If-Match": '"{lts}"' }, body: { data: { id: "{free}" } }, status: 412, errno: 114, absent: ["details"] },
+  { name: "POST creating a new object + If-Match number → 412", method: "POST", url: "{records}", headers: { "If-Match": '"{lts}"' }, body: { data: { id: "{free}" } }, status: 412, errno: 114, absent: ["details"], etag: "lts" },
   { name: "POST of an existing id + If-Match current → 200 unchanged", method: "POST", url: "{records}", headers: { "If-Match": '"{rts}"' }, body: { data: { id: "{rid}", title: "changed" } }, status: 200, expectBody: { data: { title: "hello" } } },
   { name: "POST of an existing id + If-Match stale → 412 with existing", method: "POST", url: "{records}", headers: { "If-Match": '"1"' }, body: { data: { id: "{rid}" } }, status: 412, errno: 114, existing: true },
   // Plural endpoints: the target always exists, its timestamp is the list timestamp
@@ -149,5 +150,26 @@ describe("preconditions on other resources", () => {
     expect(res.status).toBe(200);
     expect(res.body.data.v).toBe(2);
     expect((await send({ url: f.records, headers: { "If-None-Match": `"${f.lts}"` } })).status).toBe(200);
+  });
+});
+
+describe("412 inside a batch", () => {
+  test("a sub-response carries the ETag of the current state, as a single request's does", async () => {
+    const f = await fixture();
+    const res = await ok({
+      method: "POST",
+      url: "/batch",
+      body: {
+        requests: [
+          { method: "PUT", path: f.record, headers: { "If-Match": '"1"' }, body: { data: { title: "stale" } } },
+          { method: "PUT", path: `${f.records}/${f.free}`, headers: { "If-Match": '"1"' }, body: { data: {} } },
+        ],
+      },
+    });
+    const [existing, missing] = res.body.responses as { status: number; headers: Record<string, string> }[];
+    expect(existing?.status).toBe(412);
+    expect(existing?.headers.ETag).toBe(`"${f.rts}"`);
+    expect(missing?.status).toBe(412);
+    expect(missing?.headers.ETag).toBe(`"${f.lts}"`);
   });
 });
