@@ -3,7 +3,7 @@ import { Hono } from "hono";
 import { Authenticator, identityMiddleware, presetIdentity, resolveBasicauth } from "./auth/identity";
 import { settingsOf } from "./config";
 import type { AppEnv } from "./context";
-import { checkAccept, readBodyText } from "./http/body";
+import { readBodyText } from "./http/body";
 import { responseHeaders } from "./http/cors";
 import { onError } from "./http/error-handler";
 import { notFound } from "./http/not-found";
@@ -32,10 +32,6 @@ export function buildApp(): Hono<AppEnv> {
   app.use(responseHeaders());
   app.use(serviceState());
   app.use(queryEncoding());
-  app.use(async function accept(c, next) {
-    if (c.req.method !== "OPTIONS") checkAccept(c.req.header("Accept"));
-    await next();
-  });
   app.use(identityMiddleware(new Authenticator(resolvers)));
 
   app.use(async function rewrite(c, next) {

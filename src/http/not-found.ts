@@ -7,7 +7,9 @@ import type { AppEnv } from "../context";
 import { ERRNO, KintoError, missingResource } from "../errors";
 import { renderError } from "./error-handler";
 import { expiresHeaders } from "./cache";
+import { origin } from "./respond";
 
+/** A 307 to `location`, absolute from the request's origin (or `http_scheme`/`http_host`). */
 function redirect(location: string, ttl: number): Response {
   const headers: Record<string, string> = { Location: location };
   if (ttl > 0) Object.assign(headers, expiresHeaders(ttl));
@@ -23,7 +25,7 @@ export const notFound: NotFoundHandler<AppEnv> = (c) => {
   if (version === null) {
     if (c.req.method === "OPTIONS") return new Response(null, { status: 200 });
     if (settings.versionPrefixRedirectEnabled) {
-      return redirect(`/v1${path === "/" ? "/" : path}${url.search}`, settings.versionPrefixRedirectTtlSeconds);
+      return redirect(`${origin(c)}/v1${path === "/" ? "/" : path}${url.search}`, settings.versionPrefixRedirectTtlSeconds);
     }
     return renderError(missingResource());
   }
@@ -36,9 +38,9 @@ export const notFound: NotFoundHandler<AppEnv> = (c) => {
       }),
     );
   }
-  if (path === "/v1") return redirect(`/v1/${url.search}`, settings.trailingSlashRedirectTtlSeconds);
+  if (path === "/v1") return redirect(`${origin(c)}/v1/${url.search}`, settings.trailingSlashRedirectTtlSeconds);
   if (path.endsWith("/") && path !== "/v1/" && settings.trailingSlashRedirectEnabled) {
-    return redirect(`${path.replace(/\/+$/, "")}${url.search}`, settings.trailingSlashRedirectTtlSeconds);
+    return redirect(`${origin(c)}${path.replace(/\/+$/, "")}${url.search}`, settings.trailingSlashRedirectTtlSeconds);
   }
   return renderError(missingResource());
 };

@@ -25,7 +25,7 @@ export const flushPlugin: Plugin = {
           return json(c, 202, {});
         },
       },
-      (settings) => flushPlugin.enabled(settings),
+      { enabled: (settings) => flushPlugin.enabled(settings) },
     );
   },
 };

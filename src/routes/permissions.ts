@@ -55,5 +55,5 @@ async function listPermissions(c: AppContext): Promise<Response> {
 }
 
 export function registerPermissions(app: Hono<AppEnv>): void {
-  registerRoute(app, "/permissions", { GET: listPermissions }, (settings) => settings.experimentalPermissionsEndpoint);
+  registerRoute(app, "/permissions", { GET: listPermissions }, { enabled: (settings) => settings.experimentalPermissionsEndpoint, negotiated: true });
 }

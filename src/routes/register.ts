@@ -6,25 +6,32 @@ import type { Hono } from "hono";
 import type { AppContext, AppEnv } from "../context";
 import type { Settings } from "../config";
 import { invalidParameter, methodNotAllowed, missingResource } from "../errors";
+import { checkAccept } from "../http/body";
 import { preflight } from "../http/cors";
 import { API_PREFIX } from "./paths";
 
 export type Handler = (c: AppContext) => Promise<Response> | Response;
 export type MethodTable = Partial<Record<"GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE", Handler>>;
 
-/** A route of a plugin exists only while `enabled` holds for the request's settings. */
-export function registerRoute(
-  app: Hono<AppEnv>,
-  path: string,
-  methods: MethodTable,
-  enabled: (settings: Settings) => boolean = () => true,
-): void {
+export interface RouteOptions {
+  /** A plugin's route exists only while this holds for the request's settings. */
+  enabled?: (settings: Settings) => boolean;
+  /**
+   * A Kinto resource endpoint (cornice `accept: application/json`): an `Accept` header that
+   * allows no JSON answers 406. Utility endpoints (hello, heartbeat, batch) never do.
+   */
+  negotiated?: boolean;
+}
+
+export function registerRoute(app: Hono<AppEnv>, path: string, methods: MethodTable, options: RouteOptions = {}): void {
   const full = `${API_PREFIX}${path}`;
   const table: MethodTable = { ...methods };
   if (table.GET && !table.HEAD) table.HEAD = table.GET;
   const allowed = Object.keys(table);
+  const { enabled = () => true, negotiated = false } = options;
   app.use(full, async (c, next) => {
     if (!enabled(c.get("settings"))) throw missingResource();
+    if (negotiated && c.req.method !== "OPTIONS") checkAccept(c.req.header("Accept"));
     await next();
   });
   for (const [method, handler] of Object.entries(table)) {
@@ -38,6 +45,6 @@ export function registerRoute(
     return response;
   });
   app.all(full, () => {
-    throw methodNotAllowed(allowed);
+    throw methodNotAllowed([...allowed, "OPTIONS"]);
   });
 }

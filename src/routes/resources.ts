@@ -12,13 +12,13 @@ function registerResource(app: Hono<AppEnv>, resource: ResourceName, plural: str
     GET: readPlural(resource),
     POST: writeHandler(resource, "POST", true),
     DELETE: writeHandler(resource, "DELETE", true),
-  });
+  }, { negotiated: true });
   registerRoute(app, object, {
     GET: readObject(resource),
     PUT: writeHandler(resource, "PUT", false),
     PATCH: writeHandler(resource, "PATCH", false),
     DELETE: writeHandler(resource, "DELETE", false),
-  });
+  }, { negotiated: true });
 }
 
 export function registerResources(app: Hono<AppEnv>): void {

@@ -242,6 +242,11 @@ const cases: Scenario[] = [
     errno: 107,
   },
   { name: "Accept */* is fine", url: "/buckets/{bid}", headers: { Accept: "*/*" }, status: 200 },
+  // Utility endpoints declare no `accept` in Kinto: any Accept is served.
+  { name: "Accept text/html on hello → 200", url: "/", headers: { Accept: "text/html" }, status: 200 },
+  { name: "Accept text/plain on __heartbeat__ → 200", url: "/__heartbeat__", headers: { Accept: "text/plain" }, status: 200 },
+  { name: "Accept text/html on batch → 200", method: "POST", url: "/batch", body: { requests: [] }, headers: { Accept: "text/html" }, status: 200 },
+  { name: "Accept text/* on a resource → 406", url: "/buckets/{bid}/collections", headers: { Accept: "text/*" }, status: 406, errno: 107 },
   { name: "Accept application/* is fine", url: "/buckets/{bid}", headers: { Accept: "application/*" }, status: 200 },
   {
     name: "Accept with application/json among others is fine",

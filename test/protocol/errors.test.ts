@@ -149,7 +149,7 @@ describe("security headers on every response", () => {
     { name: "404 errno 111", url: "/nope" },
     { name: "404 errno 116", url: "/v3/", raw: true },
     { name: "405", method: "PUT", url: "/buckets", body: {} },
-    { name: "406", url: "/", headers: { Accept: "text/html" } },
+    { name: "406", url: "/buckets", headers: { Accept: "text/html" } },
     { name: "412", url: "/buckets/{bid}", headers: { "If-Match": '"1"' } },
     { name: "415", method: "POST", url: "/buckets", body: {}, headers: { "Content-Type": "text/plain" } },
     {

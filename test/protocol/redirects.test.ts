@@ -1,6 +1,7 @@
 /** C01: the `/v1` prefix, version and trailing-slash redirects, unknown paths, 405 (contract §1.2, §1.3). */
 import { describe, expect, test } from "vitest";
 import { scenario, send, type Scenario } from "../resources/helpers";
+import { call } from "../permissions/helpers";
 
 const UNKNOWN_VERSION = "The requested API version is not available on this server.";
 const NOT_FOUND = "The resource you are looking for could not be found.";
@@ -26,7 +27,7 @@ const cases: Scenario[] = [
     url: "/buckets",
     raw: true,
     status: 307,
-    expectHeaders: { Location: /(^|localhost)\/v1\/buckets$/ },
+    expectHeaders: { Location: /^http:\/\/localhost\/v1\/buckets$/ },
     emptyBody: true,
   },
   {
@@ -34,27 +35,27 @@ const cases: Scenario[] = [
     url: "/buckets?_limit=1&a=b",
     raw: true,
     status: 307,
-    expectHeaders: { Location: /(^|localhost)\/v1\/buckets\?_limit=1&a=b$/ },
+    expectHeaders: { Location: /^http:\/\/localhost\/v1\/buckets\?_limit=1&a=b$/ },
   },
   {
     name: "/v1 → 307 /v1/ with cache headers",
     url: "/v1",
     raw: true,
     status: 307,
-    expectHeaders: { Location: /(^|localhost)\/v1\/$/, "Cache-Control": "max-age=3600", Expires: /GMT$/ },
+    expectHeaders: { Location: /^http:\/\/localhost\/v1\/$/, "Cache-Control": "max-age=3600", Expires: /GMT$/ },
   },
   {
     name: "trailing slash → 307 without it, Cache-Control max-age=3600 and Expires",
     url: "/buckets/",
     status: 307,
-    expectHeaders: { Location: /(^|localhost)\/v1\/buckets$/, "Cache-Control": "max-age=3600", Expires: /GMT$/ },
+    expectHeaders: { Location: /^http:\/\/localhost\/v1\/buckets$/, "Cache-Control": "max-age=3600", Expires: /GMT$/ },
     emptyBody: true,
   },
   {
     name: "trailing slash redirect keeps the query string",
     url: "/buckets/?_limit=2",
     status: 307,
-    expectHeaders: { Location: /(^|localhost)\/v1\/buckets\?_limit=2$/ },
+    expectHeaders: { Location: /^http:\/\/localhost\/v1\/buckets\?_limit=2$/ },
   },
   {
     name: "unknown path → 404 errno 111",
@@ -112,16 +113,23 @@ describe("prefix, redirects and unknown routes", () => {
     await scenario(s);
   });
 
-  test("405 Allow lists exactly the methods of the route", async () => {
+  test("405 Allow lists exactly the methods of the route, OPTIONS included (as Kinto's)", async () => {
     const list = await send({ method: "PUT", url: "/buckets", body: {} });
     const allowed = (list.headers.get("Allow") ?? "").split(/\s*,\s*/).sort();
-    expect(allowed).toEqual(expect.arrayContaining(["DELETE", "GET", "HEAD", "POST"]));
+    expect(allowed).toEqual(["DELETE", "GET", "HEAD", "OPTIONS", "POST"]);
     expect(allowed).not.toContain("PUT");
     expect(allowed).not.toContain("PATCH");
     const object = await send({ method: "POST", url: "/buckets/x", body: {} });
     const objectAllowed = (object.headers.get("Allow") ?? "").split(/\s*,\s*/);
-    expect(objectAllowed).toEqual(expect.arrayContaining(["DELETE", "GET", "HEAD", "PATCH", "PUT"]));
+    expect(objectAllowed.sort()).toEqual(["DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "PUT"]);
     expect(objectAllowed).not.toContain("POST");
+  });
+
+  test("redirects are absolute, built from http_scheme and http_host when set", async () => {
+    const vars = { KINTO_HTTP_SCHEME: "https", KINTO_HTTP_HOST: "kinto.example.com" };
+    const res = await call({ url: "http://localhost/v1/buckets/", vars });
+    expect(res.status).toBe(307);
+    expect(res.headers.get("Location")).toBe("https://kinto.example.com/v1/buckets");
   });
 
   test("/v1/ itself is served (no redirect)", async () => {

@@ -24,7 +24,7 @@ export const accountsPlugin: Plugin = {
       app,
       "/accounts",
       { GET: readPlural("account"), POST: writeHandler("account", "POST", true), DELETE: writeHandler("account", "DELETE", true) },
-      enabled,
+      { enabled, negotiated: true },
     );
     registerRoute(
       app,
@@ -35,7 +35,7 @@ export const accountsPlugin: Plugin = {
         PATCH: writeHandler("account", "PATCH", false),
         DELETE: writeHandler("account", "DELETE", false),
       },
-      enabled,
+      { enabled, negotiated: true },
     );
   },
 };
