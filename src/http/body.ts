@@ -76,8 +76,12 @@ export function parseJson(text: string): JsonValue {
     }) as JsonValue;
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    // An empty name makes the message the description alone, as Kinto words it.
-    throw invalidParameter("body", "", `Invalid JSON: ${reason}`);
+    // As Kinto's: the parse error (its message, the name being empty), then the body it
+    // could not find.
+    throw invalidParameters([
+      { location: "body", name: "", description: `Invalid JSON: ${reason}` },
+      { location: "body", name: "", description: "Required" },
+    ]);
   }
 }
 

@@ -94,7 +94,15 @@ const cases: Scenario[] = [
     body: '{"data": ',
     status: 400,
     errno: 107,
-    expectBody: { error: "Invalid parameters", message: expect.stringMatching(/^Invalid JSON:/) },
+    expectBody: {
+      error: "Invalid parameters",
+      message: expect.stringMatching(/^Invalid JSON:/),
+      // Kinto's two entries: the parse error, then the missing body.
+      details: [
+        { location: "body", name: "", description: expect.stringMatching(/^Invalid JSON:/) },
+        { location: "body", name: "", description: "Required" },
+      ],
+    },
   },
   {
     name: "invalid JSON on PATCH → 400 errno 107",
