@@ -251,9 +251,14 @@ export class OpContext {
     return this.author.userId === null ? unauthorized() : forbidden();
   }
 
-  /** 404 when the caller could know the object is missing, else 401/403 (contract §6.4). */
+  /**
+   * 404 when the caller could know the object is missing, else 401/403 (contract §6.4): it may
+   * read the parent's attributes, or (Kinto's authorization.py) read the object itself, e.g.
+   * through a `<kind>_read_principals` setting.
+   */
   missing(target: ObjectTarget): KintoError {
-    if (!this.allowed(writeNeed(target)) && !this.allowed(parentReadNeed(target))) return this.denied();
+    const knows = [writeNeed(target), readNeed(target), parentReadNeed(target)].some((need) => this.allowed(need));
+    if (!knows) return this.denied();
     if (!target.spec.idPattern.test(target.id)) return invalidParameter("path", "id", "Invalid object id");
     return objectNotFound(target.spec.name, target.id);
   }

@@ -5,7 +5,7 @@
  */
 import { describe, expect, test, vi } from "vitest";
 import { uid } from "../resources/helpers";
-import { call, expect401, expect403, newUser, okCall } from "./helpers";
+import { call, expect401, expect403, newUser, okCall, withWriterSettings } from "./helpers";
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
@@ -180,5 +180,34 @@ describe("an unknown bucket: 403 (401) for everything below it (§6.4)", () => {
     }
     expect403(authenticated, `${method} ${path}`);
     expect401(anonymous, `${method} ${path}`);
+  });
+});
+
+describe("missing objects when settings grant read on their kind (Kinto's authorization.py)", () => {
+  test("bucket_read_principals: a missing bucket answers 404 to GET, PATCH and DELETE", async () => {
+    const reader = await newUser("reader");
+    const vars = { KINTO_BUCKET_READ_PRINCIPALS: reader.id };
+    await withWriterSettings(vars, ["/"], async () => {
+      const missing = `/buckets/${uid("missing")}`;
+      for (const method of ["GET", "PATCH", "DELETE"]) {
+        const res = await call({ method, url: missing, auth: reader.auth, vars, ...(method === "PATCH" ? { body: { data: { a: 1 } } } : {}) });
+        expect(res.status, `${method} ${res.text}`).toBe(404);
+        expect(res.body).toMatchObject({ errno: 110, details: { resource_name: "bucket" } });
+      }
+    });
+  });
+
+  test("collection_read_principals: a missing collection of an existing bucket answers 404", async () => {
+    const owner = await newUser("owner");
+    const reader = await newUser("reader");
+    const bid = uid("b");
+    await okCall({ method: "PUT", url: `/buckets/${bid}`, auth: owner.auth });
+    const vars = { KINTO_COLLECTION_READ_PRINCIPALS: reader.id };
+    await withWriterSettings(vars, [`/buckets/${bid}`], async () => {
+      for (const method of ["GET", "DELETE"]) {
+        const res = await call({ method, url: `/buckets/${bid}/collections/nope`, auth: reader.auth, vars });
+        expect(res.status, `${method} ${res.text}`).toBe(404);
+      }
+    });
   });
 });
