@@ -4,6 +4,8 @@
  * and checked here once; `loadSettings` throws `SettingsError` naming the bad variable.
  */
 
+import packageJson from "../package.json";
+
 export class SettingsError extends Error {
   constructor(variable: string, problem: string) {
     super(`Invalid setting ${variable}: ${problem}`);
@@ -54,7 +56,8 @@ export interface Settings {
   lookup(name: string): string | undefined;
 }
 
-export const PROJECT_VERSION = "0.1.0";
+/** This server's version: package.json's, bundled at build time. */
+export const PROJECT_VERSION: string = packageJson.version;
 export const HTTP_API_VERSION = "1.23";
 
 /** `foo.bar-baz` → `KINTO_FOO_BAR_BAZ`. */

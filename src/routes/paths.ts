@@ -4,6 +4,8 @@ export const PATHS = {
   heartbeat: "/__heartbeat__",
   lbheartbeat: "/__lbheartbeat__",
   version: "/__version__",
+  openapi: "/__api__",
+  contribute: "/contribute.json",
   buckets: "/buckets",
   bucket: "/buckets/:id",
   collections: "/buckets/:bid/collections",

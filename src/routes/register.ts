@@ -23,12 +23,30 @@ export interface RouteOptions {
   negotiated?: boolean;
 }
 
+/** A registered route, as `GET /__api__` describes it. */
+export interface RouteEntry {
+  /** Below `/v1`, with `:name` parameters. */
+  path: string;
+  methods: string[];
+  enabled: (settings: Settings) => boolean;
+}
+
+const catalogs = new WeakMap<Hono<AppEnv>, RouteEntry[]>();
+
+/** The routes registered on `app` so far, in registration order. */
+export function routesOf(app: Hono<AppEnv>): readonly RouteEntry[] {
+  return catalogs.get(app) ?? [];
+}
+
 export function registerRoute(app: Hono<AppEnv>, path: string, methods: MethodTable, options: RouteOptions = {}): void {
   const full = `${API_PREFIX}${path}`;
   const table: MethodTable = { ...methods };
   if (table.GET && !table.HEAD) table.HEAD = table.GET;
   const allowed = Object.keys(table);
   const { enabled = () => true, negotiated = false } = options;
+  const catalog = catalogs.get(app) ?? [];
+  catalog.push({ path, methods: allowed, enabled });
+  catalogs.set(app, catalog);
   app.use(full, async (c, next) => {
     if (!enabled(c.get("settings"))) throw missingResource();
     if (negotiated && c.req.method !== "OPTIONS") checkAccept(c.req.header("Accept"));

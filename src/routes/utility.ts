@@ -1,13 +1,14 @@
-/** `/`, `/__heartbeat__`, `/__lbheartbeat__`, `/__version__` (contract §9). */
+/** `/`, `/__heartbeat__`, `/__lbheartbeat__`, `/__version__`, `/__api__`, `/contribute.json` (contract §9). */
 import type { Hono } from "hono";
 import { withGroups } from "../auth/identity";
-import type { Settings } from "../config";
+import { PROJECT_VERSION, type Settings } from "../config";
 import { D1Storage } from "../storage/d1";
 import type { AppContext, AppEnv } from "../context";
 import type { Capability } from "../plugins/plugin";
 import { expiresHeaders } from "../http/cache";
 import { apiRoot, json } from "../http/respond";
 import { PATHS } from "./paths";
+import { openAPIDocument } from "./openapi";
 import { registerRoute } from "./register";
 
 /** What hello gathers from plugins. */
@@ -66,17 +67,39 @@ async function heartbeat(c: AppContext): Promise<Response> {
   return json(c, storage && permission ? 200 : 503, body);
 }
 
-export const VERSION = {
-  name: "kinto-edge",
-  version: "0.1.0",
-  source: "https://github.com/kinto-edge/kinto-edge",
-  commit: "unknown",
-  build: "unknown",
-};
+/**
+ * `/__version__` (Kinto's version.json): `version` is package.json's; where the source lives
+ * and which commit and build this is are known only to whoever deploys, through
+ * `KINTO_VERSION_SOURCE`, `KINTO_VERSION_COMMIT` and `KINTO_VERSION_BUILD` (e.g.
+ * `wrangler deploy --var KINTO_VERSION_COMMIT:$(git rev-parse HEAD)`).
+ */
+function versionOf(settings: Settings): Record<string, string> {
+  return {
+    name: "kinto-edge",
+    version: PROJECT_VERSION,
+    source: settings.lookup("version_source") ?? "unknown",
+    commit: settings.lookup("version_commit") ?? "unknown",
+    build: settings.lookup("version_build") ?? "unknown",
+  };
+}
+
+/** Open-source information (Kinto's `contribute.json`, about this project). */
+function contributeOf(settings: Settings): Record<string, unknown> {
+  const source = settings.lookup("version_source");
+  return {
+    name: "kinto-edge",
+    description: "A server for the Kinto HTTP API that runs natively on Cloudflare Workers.",
+    ...(source ? { repository: { url: source }, bugs: { list: `${source}/issues` } } : {}),
+    participate: { docs: "https://kinto.readthedocs.io/" },
+    keywords: ["JSON", "TypeScript", "Cloudflare Workers", "REST", "API", "Database", "Kinto"],
+  };
+}
 
 export function registerUtility(app: Hono<AppEnv>, sources: HelloSources): void {
   registerRoute(app, PATHS.hello, { GET: hello(sources) });
   registerRoute(app, PATHS.heartbeat, { GET: heartbeat });
   registerRoute(app, PATHS.lbheartbeat, { GET: (c) => json(c, 200, {}) });
-  registerRoute(app, PATHS.version, { GET: (c) => json(c, 200, VERSION) });
+  registerRoute(app, PATHS.version, { GET: (c) => json(c, 200, versionOf(c.get("settings"))) });
+  registerRoute(app, PATHS.openapi, { GET: (c) => json(c, 200, openAPIDocument(app, c)) });
+  registerRoute(app, PATHS.contribute, { GET: (c) => json(c, 200, contributeOf(c.get("settings"))) });
 }
