@@ -1,5 +1,5 @@
-// Shared helpers for end-to-end tests: every test builds its client here, so
-// switching the whole suite to authenticated requests is one line below.
+// Shared helpers for end-to-end tests: every test builds its client here. Clients
+// authenticate (basicauth): creating buckets needs a user, as in Kinto.
 import KintoClient from "kinto-http";
 import { inject } from "vitest";
 
@@ -11,7 +11,7 @@ export function serverUrl(): string {
 export function makeClient(): KintoClient {
   return new KintoClient(serverUrl(), {
     headers: {
-      // Authorization: `Basic ${btoa("alice:s3cret")}`,
+      Authorization: `Basic ${btoa("alice:s3cret")}`,
     },
   });
 }
