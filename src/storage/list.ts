@@ -58,6 +58,13 @@ export function countQuery(key: ListKey, query: ListQuery, scope: SharedScope | 
   return sql`SELECT count(*) AS total FROM objects WHERE ${whereSql(key, query, scope, false, false)}`;
 }
 
+/** The rows of `ids` in a list (live or not), newest first. */
+export function rowsByIdQuery(key: ListKey, ids: readonly string[]): SQL {
+  return sql`SELECT id, last_modified, data, deleted FROM objects
+    WHERE parent_id = ${key.parentId} AND resource_name = ${key.resourceName}
+      AND id IN (SELECT value FROM json_each(${JSON.stringify(ids)})) ORDER BY last_modified DESC`;
+}
+
 export function pageOf(rows: ObjectRow[], limit: number): ListPage {
   const objects = rows.map(rowToObject);
   const hasMore = objects.length > limit;
