@@ -6,7 +6,8 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { JsonObject, Permissions } from "../wire";
 import type { ObjectRef } from "../resources/spec";
-import { descendantRange, statement } from "./sql";
+import { descendantRange, resourceNameSql, statement } from "./sql";
+import { jsonPathLiteral } from "../protocol/query/field-sql";
 import {
   GuardFailed,
   TimestampConflict,
@@ -362,11 +363,12 @@ function followNewestSql(list: ListKey): SQL {
 
 function trimStatements(mutation: Extract<Mutation, { kind: "trim" }>): SQL[] {
   const { list, uriPrefix, match, keep } = mutation;
+  // The same expressions as the list filters, so the history indexes serve them.
   const conditions = [
     sql`parent_id = ${list.parentId}`,
-    sql`resource_name = ${list.resourceName}`,
+    resourceNameSql(list.resourceName),
     sql`deleted = 0`,
-    ...Object.entries(match).map(([field, value]) => sql`json_extract(data, ${`$.${field}`}) IS ${value}`),
+    ...Object.entries(match).map(([field, value]) => sql`json_extract(data, ${jsonPathLiteral(field)}) IS ${value}`),
   ];
   const matching = sql.join(conditions, sql` AND `);
   // The newest `keep` stay; everything at or below the next one's timestamp goes.
