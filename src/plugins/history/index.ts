@@ -1,12 +1,15 @@
 /**
  * `kinto.plugins.history` (contract §10.2): every change of a bucket, group, collection or
  * record is recorded in its bucket's history by the write listener, in the same transaction;
- * `/buckets/{bid}/history` lists and deletes the entries.
+ * `/buckets/{bid}/history` lists and deletes the entries, `/buckets/{bid}/snapshot/…` rebuilds
+ * a collection at a past timestamp from them.
  */
+import type { Settings } from "../../config";
 import { registerRoute } from "../../routes/register";
 import { isIncluded, type Plugin } from "../plugin";
 import { historyMutations } from "./entries";
 import { deleteHistory, readHistory } from "./routes";
+import { readSnapshot } from "./snapshot";
 import { historySettings, uriToDict } from "./settings";
 
 const NAME = "kinto.plugins.history";
@@ -28,6 +31,8 @@ export const historyPlugin: Plugin = {
   },
   onWrite: historyMutations,
   register(app) {
-    registerRoute(app, "/buckets/:bid/history", { GET: readHistory, DELETE: deleteHistory }, (settings) => historyPlugin.enabled(settings));
+    const enabled = (settings: Settings) => historyPlugin.enabled(settings);
+    registerRoute(app, "/buckets/:bid/history", { GET: readHistory, DELETE: deleteHistory }, enabled);
+    registerRoute(app, "/buckets/:bid/snapshot/collections/:spec", { GET: readSnapshot }, enabled);
   },
 };
