@@ -1,6 +1,6 @@
 /**
  * Fixtures of the history suites: the plugin is switched on (worker and Writers) through
- * settings overrides, since wrangler.toml's includes do not name it.
+ * settings overrides, so these suites do not depend on wrangler.toml's includes.
  */
 import { call, okCall, withWriterSettings, type Call, type Vars } from "../permissions/helpers";
 import type { Res } from "../resources/helpers";

@@ -9,6 +9,8 @@ import { hcall, historyOf, hok, withHistory } from "./helpers";
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
+const WITHOUT_HISTORY = { KINTO_INCLUDES: "kinto.plugins.accounts kinto.plugins.default_bucket kinto.plugins.flush" };
+
 describe("capability", () => {
   test("history is advertised with Kinto's description and url, only while included", async () => {
     const res = await hok({ url: "/" });
@@ -16,7 +18,7 @@ describe("capability", () => {
       description: "Track changes on data.",
       url: "http://kinto.readthedocs.io/en/latest/api/1.x/history.html",
     });
-    expect((await call({ url: "/" })).body.capabilities.history).toBeUndefined();
+    expect((await call({ url: "/", vars: WITHOUT_HISTORY })).body.capabilities.history).toBeUndefined();
   });
 
   test("non-default settings are echoed", async () => {
@@ -42,7 +44,7 @@ describe("capability", () => {
     const owner = await newUser();
     const bid = uid("b");
     await hok({ method: "PUT", url: `/buckets/${bid}`, auth: owner.auth });
-    expect((await call({ url: `/buckets/${bid}/history`, auth: owner.auth })).status).toBe(404);
+    expect((await call({ url: `/buckets/${bid}/history`, auth: owner.auth, vars: WITHOUT_HISTORY })).status).toBe(404);
   });
 });
 
