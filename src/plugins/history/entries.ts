@@ -3,8 +3,7 @@
  * changed bucket, group, collection or record, appended to its bucket's history in the same
  * transaction as the change, with the entry's read ACL and the trimming of older entries.
  */
-import type { Mutation } from "../../storage/types";
-import type { ListKey } from "../../storage/types";
+import type { ListKey, Mutation } from "../../storage/types";
 import type { JsonObject, Permissions } from "../../wire";
 import type { ListenerContext, WriteChange } from "../../writer/listener";
 import { historySettings, type HistorySettings } from "./settings";

@@ -3,6 +3,7 @@
  * bucket's history list with strict fields, read by Kinto's rule (bucket readers see every
  * entry, others the entries whose ACL names them), deleted with bucket `write`.
  */
+import type { SQL } from "drizzle-orm";
 import type { AppContext } from "../../context";
 import { backendUnavailable, forbidden, missingResource, unauthorized, type KintoError } from "../../errors";
 import { isNotModified, parsePreconditions, preconditionFailure, timestampHeaders } from "../../http/preconditions";
@@ -55,7 +56,7 @@ function parseQuery(c: AppContext, now: number): ListQuery {
  * entries shared with them (reads only), or null (401/403). Reads the bucket in the same round
  * trip as `extra` statements.
  */
-async function accessOf(c: AppContext, storage: D1Storage, bucketUri: string, operation: "read" | "write", extra: ReturnType<typeof listSnapshotSql>) {
+async function accessOf(c: AppContext, storage: D1Storage, bucketUri: string, operation: "read" | "write", extra: SQL[]) {
   const identity = c.get("identity");
   const need = bucketNeed(bucketUri, operation);
   const bid = bucketUri.slice("/buckets/".length);
