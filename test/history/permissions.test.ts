@@ -57,6 +57,20 @@ describe("reading", () => {
     });
   });
 
+  test("without explicit_permissions, entries get no ACL: only bucket readers see them", async () => {
+    const owner = await newUser("owner");
+    const friend = await newUser("friend");
+    const bid = uid("b");
+    const vars = { KINTO_EXPLICIT_PERMISSIONS: "false" };
+    await withHistory(bid, ["c"], async () => {
+      await hok({ method: "PUT", url: `/buckets/${bid}`, auth: owner.auth, body: { permissions: { write: [owner.id] } } }, vars);
+      await hok({ method: "PUT", url: `/buckets/${bid}/collections/c`, auth: owner.auth }, vars);
+      await hok({ method: "PUT", url: `/buckets/${bid}/collections/c/records/r`, auth: owner.auth, body: { permissions: { read: [friend.id] } } }, vars);
+      expect(await historyOf(bid, owner.auth, "", vars)).toHaveLength(3);
+      expect403(await hcall({ url: `/buckets/${bid}/history`, auth: friend.auth }, vars));
+    }, vars);
+  });
+
   test("a missing bucket answers 403 to a stranger and 404 to a reader by settings", async () => {
     const user = await newUser();
     const bid = uid("gone");
