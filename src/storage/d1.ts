@@ -309,12 +309,19 @@ function mutationStatements(mutation: Mutation): SQL[] {
       ];
     }
     case "append": {
-      const { list, id, data, floor } = mutation;
-      return [
+      const { list, id, data, floor, acl } = mutation;
+      const statements = [
         sql`INSERT INTO objects (id, parent_id, resource_name, last_modified, data, deleted)
           VALUES (${id}, ${list.parentId}, ${list.resourceName}, ${nextTimestampSql(list, floor)}, ${JSON.stringify(data)}, 0)`,
         followNewestSql(list),
       ];
+      const pairs = acl === null ? [] : Object.entries(acl.permissions).flatMap(([permission, principals]) => principals.map((principal) => [permission, principal]));
+      if (acl !== null && pairs.length > 0) {
+        // One statement whatever the number of principals (they travel as one JSON array).
+        statements.push(sql`INSERT OR IGNORE INTO access_control_entries (object_id, permission, principal)
+          SELECT ${acl.uri}, json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(${JSON.stringify(pairs)})`);
+      }
+      return statements;
     }
     case "retire": {
       const { list, uriPrefix, ids, floor } = mutation;

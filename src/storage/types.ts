@@ -74,9 +74,9 @@ export type Mutation =
    * Adds a live object to a list written by several Writers (e.g. a bucket's history): its
    * timestamp is assigned inside the statement as max(floor, list timestamp + 1, newest + 1),
    * which the database serializes, so it is unique and increasing without a lock; the list
-   * timestamp follows it.
+   * timestamp follows it. `acl` is the new object's ACL (its URI has none yet).
    */
-  | { kind: "append"; list: ListKey; id: string; data: JsonObject; floor: number }
+  | { kind: "append"; list: ListKey; id: string; data: JsonObject; floor: number; acl: { uri: string; permissions: Permissions } | null }
   /**
    * Tombstones for the live objects `ids` of such a list, each timestamp assigned as in
    * `append`; the ACLs of their URIs (`uriPrefix/<id>`) go.

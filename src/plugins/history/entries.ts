@@ -84,10 +84,11 @@ export function historyMutations(changes: readonly WriteChange[], context: Liste
       ...idFields(change),
       target: { data: change.data, permissions: change.permissions },
     };
-    mutations.push({ kind: "append", list, id, data, floor: context.now });
-    if (context.settings.explicitPermissions) {
-      mutations.push({ kind: "acl", uri: `${entry.bucketUri}/${HISTORY}/${id}`, permissions: { read: entryReaders(entry, context) } });
-    }
+    // Without explicit permissions, entries have no ACL: only bucket readers see them (Kinto).
+    const acl = context.settings.explicitPermissions
+      ? { uri: `${entry.bucketUri}/${HISTORY}/${id}`, permissions: { read: entryReaders(entry, context) } }
+      : null;
+    mutations.push({ kind: "append", list, id, data, floor: context.now, acl });
     const trim = trimOf(entry, settings);
     if (trim) trims.set(JSON.stringify([entry.bucketUri, trim.match]), trim);
   }
