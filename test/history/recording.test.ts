@@ -173,4 +173,26 @@ describe("entries", () => {
       expect(entries.map((e) => `${e.action} ${e.resource_name}`)).toEqual(["create bucket"]);
     });
   });
+
+  test("a bucket created, deleted and created again in one batch keeps only the last creation", async () => {
+    const owner = await newUser();
+    const bid = uid("b");
+    await withHistory(bid, [], async () => {
+      const batch = await hok({
+        method: "POST",
+        url: "/batch",
+        auth: owner.auth,
+        body: {
+          requests: [
+            { method: "PUT", path: `/buckets/${bid}`, body: { data: { n: 1 } } },
+            { method: "DELETE", path: `/buckets/${bid}` },
+            { method: "PUT", path: `/buckets/${bid}`, body: { data: { n: 2 } } },
+          ],
+        },
+      });
+      expect(batch.body.responses.map((r: { status: number }) => r.status)).toEqual([201, 200, 201]);
+      const entries = await historyOf(bid, owner.auth);
+      expect(entries.map((e) => `${e.action} ${e.target.data.n}`)).toEqual(["create 2"]);
+    });
+  });
 });

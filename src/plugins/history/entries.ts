@@ -31,8 +31,6 @@ interface Tracked {
 function tracked(change: WriteChange, settings: HistorySettings): Tracked | null {
   if (!TRACKED.has(change.resourceName)) return null;
   if (change.author.userId !== null && settings.excludeUserIds.has(change.author.userId)) return null;
-  // A deleted bucket's history goes with it (the purge of its children).
-  if (change.resourceName === "bucket" && change.action === "delete") return null;
   const bucketUri = `/buckets/${change.resourceName === "bucket" ? change.id : (change.location.bucket ?? "")}`;
   const collectionId = change.resourceName === "collection" ? change.id : change.resourceName === "record" ? change.location.collection : undefined;
   const collectionUri = collectionId === undefined ? null : `${bucketUri}/collections/${collectionId}`;
@@ -68,13 +66,16 @@ function entryReaders(entry: Tracked, context: ListenerContext): string[] {
 
 export function historyMutations(changes: readonly WriteChange[], context: ListenerContext): Mutation[] {
   const settings = historySettings(context.settings);
-  const mutations: Mutation[] = [];
-  const trims = new Map<string, Extract<Mutation, { kind: "trim" }>>();
+  let appended: { bucketUri: string; append: Mutation; trim: Extract<Mutation, { kind: "trim" }> | null }[] = [];
   for (const change of changes) {
+    if (change.resourceName === "bucket" && change.action === "delete") {
+      // The bucket's purge runs before the entries in the batch: drop the entries it would have removed.
+      appended = appended.filter((entry) => entry.bucketUri !== change.uri);
+      continue;
+    }
     const entry = tracked(change, settings);
     if (entry === null) continue;
     const id = crypto.randomUUID();
-    const list = historyList(entry.bucketUri);
     const data: JsonObject = {
       action: change.action,
       resource_name: change.resourceName,
@@ -88,12 +89,13 @@ export function historyMutations(changes: readonly WriteChange[], context: Liste
     const acl = context.settings.explicitPermissions
       ? { uri: `${entry.bucketUri}/${HISTORY}/${id}`, permissions: { read: entryReaders(entry, context) } }
       : null;
-    mutations.push({ kind: "append", list, id, data, floor: context.now, acl });
-    const trim = trimOf(entry, settings);
-    if (trim) trims.set(JSON.stringify([entry.bucketUri, trim.match]), trim);
+    const append: Mutation = { kind: "append", list: historyList(entry.bucketUri), id, data, floor: context.now, acl };
+    appended.push({ bucketUri: entry.bucketUri, append, trim: trimOf(entry, settings) });
   }
-  // Trimming runs once per (bucket, resource_name[, user]) after this commit's entries.
-  return [...mutations, ...trims.values()];
+  // Trimming runs once per (bucket, resource_name[, user]), after this commit's entries.
+  const trims = new Map<string, Mutation>();
+  for (const { bucketUri, trim } of appended) if (trim) trims.set(JSON.stringify([bucketUri, trim.match]), trim);
+  return [...appended.map((entry) => entry.append), ...trims.values()];
 }
 
 /** Kinto 26: keep the `auto_trim_max_count` newest entries of the same resource name (and user). */
