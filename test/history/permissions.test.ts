@@ -109,4 +109,22 @@ describe("deleting", () => {
       expect(since.body.data.map((e: { id: string }) => e.id).sort()).toEqual(deleted.body.data.map((e: { id: string }) => e.id).sort());
     });
   });
+
+  test("_limit deletes one page and Next-Page the rest", async () => {
+    const owner = await newUser();
+    const bid = uid("b");
+    await withHistory(bid, ["c"], async () => {
+      await hok({ method: "PUT", url: `/buckets/${bid}`, auth: owner.auth });
+      await hok({ method: "PUT", url: `/buckets/${bid}/collections/c`, auth: owner.auth });
+      for (let i = 0; i < 5; i++) await hok({ method: "PUT", url: `/buckets/${bid}/collections/c/records/r${i}`, auth: owner.auth });
+      const first = await hok({ method: "DELETE", url: `/buckets/${bid}/history?resource_name=record&_limit=3`, auth: owner.auth });
+      expect(first.body.data).toHaveLength(3);
+      const next = first.headers.get("Next-Page") ?? "";
+      expect(next).toContain("_token=");
+      const second = await hok({ method: "DELETE", url: next, auth: owner.auth });
+      expect(second.body.data).toHaveLength(2);
+      expect(second.headers.get("Next-Page")).toBeNull();
+      expect((await historyOf(bid, owner.auth)).map((e) => e.resource_name)).toEqual(["bucket", "collection"]);
+    });
+  });
 });

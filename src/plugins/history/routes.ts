@@ -127,7 +127,7 @@ export async function readHistory(c: AppContext): Promise<Response> {
 
 /**
  * Tombstones for one page (`_limit`, at most `storage_max_fetch_size`) of the matching live
- * entries; needs bucket `write`. Timestamps are assigned in the statements (the list is shared
+ * entries, with `Next-Page` when more match; needs bucket `write`. Timestamps are assigned in the statements (the list is shared
  * with every Writer of the bucket), so no Writer is involved.
  */
 export async function deleteHistory(c: AppContext): Promise<Response> {
@@ -152,6 +152,13 @@ export async function deleteHistory(c: AppContext): Promise<Response> {
   );
   const rows = ids.length === 0 ? [] : await storage.selectRows(rowsByIdQuery(list, ids));
   const tombstones = rows.map((row) => ({ id: row.id, last_modified: row.last_modified, deleted: true }));
-  const timestamp = tombstones[0]?.last_modified ?? now;
-  return json(c, 200, { data: tombstones }, timestampHeaders(timestamp));
+  const headers: Record<string, string> = timestampHeaders(tombstones[0]?.last_modified ?? now);
+  const last = page.objects.at(-1);
+  if (page.hasMore && last) {
+    // The next page of the same query, after the last entry deleted (tokens are not single-use here).
+    const lastObject = sortValuesOf({ ...last.data, id: last.id, last_modified: last.lastModified }, query.sort);
+    const token = encodeToken({ lastObject, offset: (query.token?.offset ?? 0) + ids.length, nonce: newNonce() });
+    headers["Next-Page"] = nextPageUrl(publicUrl(c), query.limit, token);
+  }
+  return json(c, 200, { data: tombstones }, headers);
 }
