@@ -2,7 +2,8 @@
 import { accountsPlugin } from "./accounts";
 import { defaultBucketPlugin } from "./default-bucket";
 import { flushPlugin } from "./flush";
+import { historyPlugin } from "./history";
 import { openIDPlugin } from "./openid";
 import type { Plugin } from "./plugin";
 
-export const PLUGINS: readonly Plugin[] = [accountsPlugin, defaultBucketPlugin, flushPlugin, openIDPlugin];
+export const PLUGINS: readonly Plugin[] = [accountsPlugin, defaultBucketPlugin, flushPlugin, historyPlugin, openIDPlugin];

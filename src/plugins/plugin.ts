@@ -8,7 +8,9 @@ import type { PolicyResolver } from "../auth/policy";
 import type { Identity } from "../auth/identity";
 import type { Bindings } from "../env";
 import type { Settings } from "../config";
+import type { Mutation } from "../storage/types";
 import type { AppEnv } from "../context";
+import type { ListenerContext, WriteChange, WriteListener } from "../writer/listener";
 
 export interface Capability {
   description: string;
@@ -64,8 +66,22 @@ export interface Plugin {
    * concerned. Applied to plain requests and batch sub-requests alike.
    */
   rewrite?(input: RewriteInput): Promise<Rewrite | null>;
+  /**
+   * While enabled: extra mutations committed in the same transaction as the changes of an
+   * engine commit (see writer/listener.ts).
+   */
+  onWrite?(changes: readonly WriteChange[], context: ListenerContext): Mutation[];
   /** Adds routes and middleware; each route checks `enabled` per request. */
   register(app: Hono<AppEnv>): void;
+}
+
+/** The write listeners of the plugins that have one, in plugin order. */
+export function writeListenersOf(plugins: readonly Plugin[]): WriteListener[] {
+  return plugins.flatMap((plugin) => {
+    const onWrite = plugin.onWrite;
+    if (onWrite === undefined) return [];
+    return [{ enabled: (settings: Settings) => plugin.enabled(settings), onWrite: onWrite.bind(plugin) }];
+  });
 }
 
 /** `kinto.plugins.flush` or `flush` in `KINTO_INCLUDES`. */

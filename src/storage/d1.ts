@@ -6,7 +6,8 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { JsonObject, Permissions } from "../wire";
 import type { ObjectRef } from "../resources/spec";
-import { descendantRange, statement } from "./sql";
+import { descendantRange, resourceNameSql, statement } from "./sql";
+import { jsonPathLiteral } from "../protocol/query/field-sql";
 import {
   GuardFailed,
   TimestampConflict,
@@ -307,6 +308,36 @@ function mutationStatements(mutation: Mutation): SQL[] {
         sql`DELETE FROM user_principals WHERE principal >= ${low} AND principal < ${high}`,
       ];
     }
+    case "append": {
+      const { list, id, data, floor, acl } = mutation;
+      const statements = [
+        sql`INSERT INTO objects (id, parent_id, resource_name, last_modified, data, deleted)
+          VALUES (${id}, ${list.parentId}, ${list.resourceName}, ${nextTimestampSql(list, floor)}, ${JSON.stringify(data)}, 0)`,
+        followNewestSql(list),
+      ];
+      const pairs = acl === null ? [] : Object.entries(acl.permissions).flatMap(([permission, principals]) => principals.map((principal) => [permission, principal]));
+      if (acl !== null && pairs.length > 0) {
+        // One statement whatever the number of principals (they travel as one JSON array).
+        statements.push(sql`INSERT OR IGNORE INTO access_control_entries (object_id, permission, principal)
+          SELECT ${acl.uri}, json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(${JSON.stringify(pairs)})`);
+      }
+      return statements;
+    }
+    case "retire": {
+      const { list, uriPrefix, ids, floor } = mutation;
+      if (ids.length === 0) return [];
+      const uris = JSON.stringify(ids.map((id) => `${uriPrefix}/${id}`));
+      return [
+        sql`DELETE FROM access_control_entries WHERE object_id IN (SELECT value FROM json_each(${uris}))`,
+        ...ids.map(
+          (id) => sql`UPDATE objects SET deleted = 1, data = '{}', last_modified = ${nextTimestampSql(list, floor)}
+            WHERE parent_id = ${list.parentId} AND resource_name = ${list.resourceName} AND id = ${id} AND deleted = 0`,
+        ),
+        followNewestSql(list),
+      ];
+    }
+    case "trim":
+      return trimStatements(mutation);
     case "members": {
       const statements = [sql`DELETE FROM user_principals WHERE principal = ${mutation.groupUri}`];
       const rows = mutation.members.map((member) => sql`(${member}, ${mutation.groupUri})`);
@@ -317,4 +348,41 @@ function mutationStatements(mutation: Mutation): SQL[] {
       return statements;
     }
   }
+}
+
+/**
+ * The next timestamp of a list shared by several Writers: above the list timestamp and the
+ * newest row (index-backed), and at least `floor` (the writer's clock).
+ */
+function nextTimestampSql(list: ListKey, floor: number): SQL {
+  return sql`max(${floor},
+    COALESCE((SELECT last_modified FROM timestamps WHERE parent_id = ${list.parentId} AND resource_name = ${list.resourceName}), 0) + 1,
+    COALESCE((SELECT max(last_modified) FROM objects WHERE parent_id = ${list.parentId} AND resource_name = ${list.resourceName}), 0) + 1)`;
+}
+
+/** The list timestamp becomes max(current, newest row). */
+function followNewestSql(list: ListKey): SQL {
+  return sql`INSERT INTO timestamps (parent_id, resource_name, last_modified)
+    SELECT ${list.parentId}, ${list.resourceName}, max(last_modified) FROM objects
+      WHERE parent_id = ${list.parentId} AND resource_name = ${list.resourceName} HAVING max(last_modified) IS NOT NULL
+    ON CONFLICT (parent_id, resource_name) DO UPDATE SET last_modified = max(timestamps.last_modified, excluded.last_modified)`;
+}
+
+function trimStatements(mutation: Extract<Mutation, { kind: "trim" }>): SQL[] {
+  const { list, uriPrefix, match, keep } = mutation;
+  // The same expressions as the list filters, so the history indexes serve them.
+  const conditions = [
+    sql`parent_id = ${list.parentId}`,
+    resourceNameSql(list.resourceName),
+    sql`deleted = 0`,
+    ...Object.entries(match).map(([field, value]) => sql`json_extract(data, ${jsonPathLiteral(field)}) IS ${value}`),
+  ];
+  const matching = sql.join(conditions, sql` AND `);
+  // The newest `keep` stay; everything at or below the next one's timestamp goes.
+  const cut = sql`(SELECT last_modified FROM objects WHERE ${matching} ORDER BY last_modified DESC LIMIT 1 OFFSET ${keep})`;
+  const doomed = sql`${matching} AND last_modified <= ${cut}`;
+  return [
+    sql`DELETE FROM access_control_entries WHERE object_id IN (SELECT ${`${uriPrefix}/`} || id FROM objects WHERE ${doomed})`,
+    sql`DELETE FROM objects WHERE ${doomed}`,
+  ];
 }

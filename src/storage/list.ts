@@ -6,7 +6,7 @@ import { sql, type SQL } from "drizzle-orm";
 import { afterTokenSql, filtersSql, orderBySql } from "../protocol/query/compile";
 import type { ListQuery } from "../protocol/query/types";
 import { rowToObject, type D1Storage, type ObjectRow } from "./d1";
-import { descendantRange } from "./sql";
+import { descendantRange, resourceNameSql } from "./sql";
 import type { ListKey, ListPage } from "./types";
 
 /** Restricts a list to the objects whose own ACL grants one of `permissions` to one of `principals`. */
@@ -38,7 +38,7 @@ export function sharedIdsSql(scope: SharedScope): SQL {
 }
 
 function whereSql(key: ListKey, query: ListQuery, scope: SharedScope | null, withToken: boolean, tombstones: boolean): SQL {
-  const conditions: SQL[] = [sql`parent_id = ${key.parentId}`, sql`resource_name = ${key.resourceName}`];
+  const conditions: SQL[] = [sql`parent_id = ${key.parentId}`, resourceNameSql(key.resourceName)];
   if (!tombstones) conditions.push(sql`deleted = 0`);
   if (query.filters.length > 0) conditions.push(filtersSql(query.filters));
   if (withToken && query.token) conditions.push(afterTokenSql(query.sort, query.token));
@@ -56,6 +56,13 @@ export function pageQuery(key: ListKey, query: ListQuery, scope: SharedScope | n
 /** Live objects matching the filters (plural HEAD; tombstones never count), as a `total` row. */
 export function countQuery(key: ListKey, query: ListQuery, scope: SharedScope | null): SQL {
   return sql`SELECT count(*) AS total FROM objects WHERE ${whereSql(key, query, scope, false, false)}`;
+}
+
+/** The rows of `ids` in a list (live or not), newest first. */
+export function rowsByIdQuery(key: ListKey, ids: readonly string[]): SQL {
+  return sql`SELECT id, last_modified, data, deleted FROM objects
+    WHERE parent_id = ${key.parentId} AND resource_name = ${key.resourceName}
+      AND id IN (SELECT value FROM json_each(${JSON.stringify(ids)})) ORDER BY last_modified DESC`;
 }
 
 export function pageOf(rows: ObjectRow[], limit: number): ListPage {

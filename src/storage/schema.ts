@@ -21,6 +21,14 @@ export const objects = sqliteTable(
     primaryKey({ columns: [t.parentId, t.resourceName, t.id] }),
     // Invariant: (parent, resource, last_modified) is unique; it also serves `_since` and the default sort.
     uniqueIndex("objects_parent_resource_last_modified").on(t.parentId, t.resourceName, t.lastModified),
+    // History entries (contract §10.2): keyset listings filtered on `resource_name`, `collection_id`
+    // or `uri`. Partial, so other objects pay nothing; used because list queries inline the
+    // resource name (storage/list.ts).
+    ...(["resource_name", "collection_id", "uri"] as const).map((field) =>
+      index(`objects_history_${field}`)
+        .on(t.parentId, t.resourceName, sql`json_extract(${t.data}, ${sql.raw(`'$."${field}"'`)})`, t.lastModified)
+        .where(sql`${t.resourceName} = 'history'`),
+    ),
   ],
 );
 

@@ -1,5 +1,5 @@
 /** Turns drizzle `sql` fragments into D1 statements. */
-import type { SQL } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import { SQLiteSyncDialect } from "drizzle-orm/sqlite-core";
 
 const dialect = new SQLiteSyncDialect();
@@ -18,4 +18,13 @@ export function statement(db: D1Database, query: SQL): D1PreparedStatement {
 /** `[prefix + "/", prefix + "0")`: every string that starts with `prefix/` ('0' follows '/'). */
 export function descendantRange(prefix: string): [string, string] {
   return [`${prefix}/`, `${prefix}0`];
+}
+
+/**
+ * `resource_name = '<name>'` with the name inlined: names are code constants, never request
+ * input, and SQLite uses a partial index (the history ones) only for a literal.
+ */
+export function resourceNameSql(name: string): SQL {
+  if (!/^[a-z_]+$/.test(name)) throw new Error(`Not a resource name: ${name}`);
+  return sql.raw(`resource_name = '${name}'`);
 }

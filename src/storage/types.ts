@@ -69,7 +69,24 @@ export type Mutation =
   | { kind: "touch"; list: ListKey; lastModified: number }
   /** Hard-deletes everything below `uri` (children lists, their timestamps, ACLs, group principals). */
   | { kind: "purge"; uri: string }
-  | { kind: "members"; groupUri: string; members: string[] };
+  | { kind: "members"; groupUri: string; members: string[] }
+  /**
+   * Adds a live object to a list written by several Writers (e.g. a bucket's history): its
+   * timestamp is assigned inside the statement as max(floor, list timestamp + 1, newest + 1),
+   * which the database serializes, so it is unique and increasing without a lock; the list
+   * timestamp follows it. `acl` is the new object's ACL (its URI has none yet).
+   */
+  | { kind: "append"; list: ListKey; id: string; data: JsonObject; floor: number; acl: { uri: string; permissions: Permissions } | null }
+  /**
+   * Tombstones for the live objects `ids` of such a list, each timestamp assigned as in
+   * `append`; the ACLs of their URIs (`uriPrefix/<id>`) go.
+   */
+  | { kind: "retire"; list: ListKey; uriPrefix: string; ids: string[]; floor: number }
+  /**
+   * Hard-deletes the live objects of `list` whose data fields equal `match` (null: JSON null or
+   * missing), except the `keep` newest, with the ACLs of their URIs (`uriPrefix/<id>`).
+   */
+  | { kind: "trim"; list: ListKey; uriPrefix: string; match: Record<string, string | null>; keep: number };
 
 /** Thrown by `commit` when a guard no longer holds; the caller re-reads and retries. */
 export class GuardFailed extends Error {

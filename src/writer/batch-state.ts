@@ -5,6 +5,7 @@
 import type { Holds } from "../permissions/authorize";
 import type { ListKey, Mutation, ObjectState, State } from "../storage/types";
 import type { Permissions } from "../wire";
+import type { WriteChange } from "./listener";
 
 interface ListEntry {
   key: ListKey;
@@ -17,6 +18,8 @@ const keyOf = (key: ListKey): string => `${key.resourceName} ${key.parentId}`;
 
 export class BatchState {
   readonly mutations: Mutation[] = [];
+  /** The object changes behind `mutations`, in order, for the write listeners. */
+  readonly changes: WriteChange[] = [];
   /** Effects that must happen only once the commit succeeded (token bookkeeping). */
   readonly afterCommit: (() => Promise<void>)[] = [];
   private readonly objects = new Map<string, ObjectState>();

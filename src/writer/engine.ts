@@ -36,6 +36,7 @@ import { StateCache } from "./state-cache";
 import type { JsonObject, KintoObject, Permissions } from "../wire";
 import { BatchState } from "./batch-state";
 import { deleteList } from "./delete-list";
+import { listenerMutations, type WriteListener } from "./listener";
 import { applyPatchBody } from "./patch";
 import type { Author, WriteOp, WriteRequest, WriteResult } from "./protocol";
 import { assignTimestamp, forcedTimestamp } from "./timestamps";
@@ -55,6 +56,7 @@ export class WriteEngine {
     readonly tokens: TokenLedger,
     private readonly cache: StateCache = new StateCache(),
     private readonly now: () => number = Date.now,
+    private readonly listeners: readonly WriteListener[] = [],
   ) {}
 
   async run(request: WriteRequest): Promise<WriteResult[]> {
@@ -130,7 +132,12 @@ export class WriteEngine {
     }
     if (batch.mutations.length === 0 && !authoritative) return null;
     if (batch.mutations.length > 0) {
-      await this.storage.commit(guardFor(requests, reads, state, batch), batch.coalescedMutations());
+      const extra = listenerMutations(this.listeners, batch.changes, {
+        settings: this.settings,
+        permissionsOf: (uri) => batch.object(uri).permissions,
+        now: this.now(),
+      });
+      await this.storage.commit(guardFor(requests, reads, state, batch), [...batch.coalescedMutations(), ...extra]);
       const outcome = batch.outcome();
       this.cache.written(outcome.objects, outcome.lists);
     }
@@ -424,6 +431,19 @@ export class OpContext {
   }
 
   private commitObject(target: ObjectTarget, mutations: Mutation[], timestamp: number, state: { object: StoredObject | null; permissions: Permissions }): void {
+    const old = this.batch.object(target.uri).object;
+    this.batch.changes.push({
+      action: old === null ? "create" : state.object === null ? "delete" : "update",
+      resourceName: target.spec.name,
+      uri: target.uri,
+      location: target.location,
+      id: target.id,
+      data: state.object ? toLiveWire(state.object) : { id: target.id, last_modified: timestamp, deleted: true },
+      permissions: state.permissions,
+      old: old ? toLiveWire(old) : null,
+      author: this.author,
+      timestamp,
+    });
     this.batch.mutations.push(...mutations, { kind: "touch", list: target.list, lastModified: timestamp });
     this.batch.setListTimestamp(target.list, timestamp);
     this.batch.setObject(target.uri, state, target.list, target.id);

@@ -9,6 +9,7 @@ import { settingsOf } from "../config";
 import type { Bindings } from "../env";
 import { D1Storage } from "../storage/d1";
 import { WriteEngine } from "./engine";
+import type { WriteListener } from "./listener";
 import type { WriteRequest, WriteResponse, WriteResult } from "./protocol";
 import { StateCache } from "./state-cache";
 import { storageLedger } from "./token-ledger";
@@ -27,6 +28,8 @@ export class Writer extends DurableObject<Bindings> {
   private draining = false;
   /** Survives between groups; cleared on a failed guard. */
   private readonly cache = new StateCache();
+  /** The write listeners (plugins) of every commit; the worker entry's subclass provides them. */
+  protected readonly listeners: readonly WriteListener[] = [];
 
   /** Applies the operations in order; they commit in one D1 transaction. JSON in, JSON out. */
   async apply(request: string): Promise<string> {
@@ -43,7 +46,7 @@ export class Writer extends DurableObject<Bindings> {
     if (this.draining) return;
     this.draining = true;
     try {
-      const engine = new WriteEngine(new D1Storage(this.env.DB), settingsOf(this.env), storageLedger(this.ctx.storage), this.cache);
+      const engine = new WriteEngine(new D1Storage(this.env.DB), settingsOf(this.env), storageLedger(this.ctx.storage), this.cache, Date.now, this.listeners);
       while (this.queue.length > 0) {
         const group = this.takeGroup();
         try {
