@@ -79,6 +79,15 @@ async function accessOf(c: AppContext, storage: D1Storage, bucketUri: string, op
   return { state, scope };
 }
 
+/** The querystring, or its error to throw once the caller is authorized (as in Kinto). */
+function deferredQuery(c: AppContext, now: number): { query: ListQuery | null; invalidQuery: unknown } {
+  try {
+    return { query: parseQuery(c, now), invalidQuery: null };
+  } catch (error) {
+    return { query: null, invalidQuery: error };
+  }
+}
+
 export async function readHistory(c: AppContext): Promise<Response> {
   const settings = c.get("settings");
   const storage = new D1Storage(c.env.DB);
@@ -87,14 +96,7 @@ export async function readHistory(c: AppContext): Promise<Response> {
   const now = Date.now();
   const head = c.req.method === "HEAD";
   const preconditions = parsePreconditions(c.req.raw.headers);
-  // Querystring errors answer only once the caller is authorized (as in Kinto).
-  let query: ListQuery | null = null;
-  let invalidQuery: unknown = null;
-  try {
-    query = parseQuery(c, now);
-  } catch (error) {
-    invalidQuery = error;
-  }
+  const { query, invalidQuery } = deferredQuery(c, now);
   const rowsQuery = (q: ListQuery, scope: SharedScope | null) => (head ? countQuery(list, q, scope) : pageQuery(list, q, scope));
   const { state, scope } = await accessOf(c, storage, bucketUri, "read", query ? listSnapshotSql(list, now, false, rowsQuery(query, null)) : []);
   if (query === null) throw invalidQuery;
@@ -135,13 +137,7 @@ export async function deleteHistory(c: AppContext): Promise<Response> {
   const bucketUri = `/buckets/${c.req.param("bid") ?? ""}`;
   const list = historyList(bucketUri);
   const now = Date.now();
-  let query: ListQuery | null = null;
-  let invalidQuery: unknown = null;
-  try {
-    query = parseQuery(c, now);
-  } catch (error) {
-    invalidQuery = error;
-  }
+  const { query, invalidQuery } = deferredQuery(c, now);
   await accessOf(c, storage, bucketUri, "write", []);
   if (query === null) throw invalidQuery;
   const page = pageOf(await storage.selectRows(pageQuery(list, { ...query, includeTombstones: false }, null)), query.limit);
