@@ -3,7 +3,9 @@
  * numbers JavaScript cannot hold exactly, and the `{data, permissions}` envelope.
  */
 import { ERRNO, KintoError, invalidParameter, invalidParameters } from "../errors";
+import { MAX_JSON_DEPTH } from "../limits";
 import type { JsonObject, JsonValue, Permissions } from "../wire";
+import { textDepth, tooDeep } from "./json-depth";
 
 /** D1 stores a row of at most 2,000,000 bytes; a body beyond this cannot be stored. */
 export const MAX_BODY_BYTES = 2_000_000;
@@ -61,9 +63,11 @@ interface ReviverContext {
 
 /**
  * JSON.parse that rejects what would not round-trip: integers beyond 2^53 and
- * out-of-range numbers (e.g. `1e400`). 400 `Invalid JSON: …` on any failure.
+ * out-of-range numbers (e.g. `1e400`). 400 `Invalid JSON: …` on any failure, and a 400
+ * naming the limit for text nested deeper than `maxDepth` (checked before parsing).
  */
-export function parseJson(text: string): JsonValue {
+export function parseJson(text: string, maxDepth = MAX_JSON_DEPTH): JsonValue {
+  if (textDepth(text) > maxDepth) throw tooDeep("");
   try {
     return JSON.parse(text, function (this: unknown, _key: string, value: unknown, context?: ReviverContext) {
       if (typeof value === "number") {

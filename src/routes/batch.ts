@@ -7,7 +7,11 @@ import { ERRNO, KintoError } from "../errors";
 import { JSON_TYPES, MAX_BODY_BYTES, checkContentType, parseJson, readBodyText } from "../http/body";
 import { executionContextOf, json, origin } from "../http/respond";
 import { rewritePath, type Plugin } from "../plugins/plugin";
+import { MAX_JSON_DEPTH } from "../limits";
 import { registerRoute } from "./register";
+
+/** `{"requests": [{"body": …}]}` wraps each sub-request body in 3 more levels. */
+const BATCH_NESTING = 3;
 
 export function registerBatch(app: Hono<AppEnv>, plugins: readonly Plugin[]): void {
   registerRoute(app, "/batch", {
@@ -16,7 +20,7 @@ export function registerBatch(app: Hono<AppEnv>, plugins: readonly Plugin[]): vo
       const settings = c.get("settings");
       const limit = settings.batchMaxRequests;
       const text = await readBodyText(c.req.raw, MAX_BODY_BYTES * Math.max(limit ?? 25, 1));
-      const requests = parseBatch(text.trim() === "" ? {} : parseJson(text), limit);
+      const requests = parseBatch(text.trim() === "" ? {} : parseJson(text, MAX_JSON_DEPTH + BATCH_NESTING), limit);
       const responses = await runBatch(
         {
           app,

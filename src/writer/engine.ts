@@ -6,6 +6,8 @@
 import type { Settings } from "../config";
 import { KintoError, constraintViolated, forbidden, invalidParameter, objectNotFound, unauthorized } from "../errors";
 import { tooLarge, MAX_BODY_BYTES } from "../http/body";
+import { tooDeep, valueDepth } from "../http/json-depth";
+import { MAX_JSON_DEPTH } from "../limits";
 import { preconditionFailure, type Target } from "../http/preconditions";
 import { normalise, replacePermissions, samePermissions, visiblePermissions, withCreator } from "../permissions/acl";
 import { isAllowed, urisToCheck, type Need } from "../permissions/authorize";
@@ -411,6 +413,7 @@ export class OpContext {
         { parent, bucket, settings: this.settings, author: this.author },
       ),
     );
+    if (valueDepth(data) > MAX_JSON_DEPTH) throw tooDeep("data");
     if (JSON.stringify(data).length > MAX_OBJECT_BYTES) throw tooLarge();
     let forced = forcedTimestamp(posted.last_modified);
     if (forced !== null && current !== null && forced <= current.lastModified) forced = null;

@@ -1,9 +1,13 @@
 /** One filter parameter → one `Filter` (contract §4.2, §4.3), or a 400. */
 import type { JsonValue } from "../../wire";
+import { MAX_FIELD_DEPTH, MAX_FIELD_LENGTH, MAX_LIKE_PATTERN_BYTES } from "../../limits";
+import { globBytes } from "./like-pattern";
 import { containsNul, nativeValue } from "./native";
 import {
+  fieldTooLong,
   invalidCharacter,
   invalidValue,
+  likeTooLong,
   notAnArray,
   unknownFilterField,
 } from "./query-errors";
@@ -60,16 +64,23 @@ function checkTimestampValue(param: string, operator: FilterOperator, value: Jso
   return timestamp;
 }
 
+/** 400 unless `field` is within MAX_FIELD_LENGTH characters and MAX_FIELD_DEPTH segments. */
+export function checkFieldSize(param: string, field: string): void {
+  if (field.length > MAX_FIELD_LENGTH || field.split(".").length > MAX_FIELD_DEPTH) throw fieldTooLong(param);
+}
+
 /** `name` is the trimmed parameter name; it does not start with `_`. */
 export function parseFilter(name: string, raws: readonly string[], options: QueryOptions): Filter {
   if (name.includes("\u0000")) throw invalidCharacter(name);
   const { operator, field } = splitFilterName(name);
+  checkFieldSize(name, field);
   if (!isKnownField(field, options.strictFields)) throw unknownFilterField(name);
   let value = parseValue(operator, raws);
   if (containsNul(value)) throw invalidCharacter(name);
   const isColumn = field === "id" || field === "last_modified";
   if (isColumn && ARRAY_OPERATORS.includes(operator)) throw notAnArray(name, field);
   if (operator === "like" && typeof value !== "string") throw invalidValue(name);
+  if (operator === "like" && typeof value === "string" && globBytes(value) > MAX_LIKE_PATTERN_BYTES) throw likeTooLong(name);
   if (field === "id") checkIdValue(name, operator, value);
   if (field === "last_modified") value = checkTimestampValue(name, operator, value, options.now);
   return { field, operator, value, param: name };

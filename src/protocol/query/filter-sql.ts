@@ -49,9 +49,9 @@ function inSql(field: FieldSql, values: JsonValue[]): SQL {
 /** The text a LIKE pattern is matched against: booleans as `true`/`false`, JSON null never matches. */
 function likeSql(field: FieldSql, pattern: string): SQL {
   const glob = globPattern(pattern);
-  if (field.kind === "column") return sql`(${field.column} GLOB ${glob})`;
+  if (field.kind === "column") return sql`(lower(${field.column}) GLOB ${glob})`;
   const text = sql`(CASE ${field.type} WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' ELSE ${field.value} END)`;
-  return sql`COALESCE(${text} GLOB ${glob}, 0)`;
+  return sql`COALESCE(lower(${text}) GLOB ${glob}, 0)`;
 }
 
 function hasSql(field: FieldSql, present: boolean): SQL {

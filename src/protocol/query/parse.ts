@@ -3,8 +3,10 @@ import { parseFields } from "./fields-param";
 import { parseFilter } from "./filter-param";
 import { effectiveLimit, parseLimit } from "./limit-param";
 import { isPollingParam, parsePollingParam } from "./polling-param";
-import { invalidToken } from "./query-errors";
+import { MAX_FILTERS } from "../../limits";
+import { invalidToken, tooManyFilters } from "./query-errors";
 import { parseSort } from "./sort-param";
+import { checkStatementLimits } from "./statement-limits";
 import { decodeToken } from "./token";
 import type { Filter, ListQuery, PageToken, QueryOptions } from "./types";
 
@@ -40,11 +42,13 @@ export function parseListQuery(params: URLSearchParams, options: QueryOptions): 
   for (const [name, raws] of grouped) {
     if (isPollingParam(name)) filters.push(parsePollingParam(name, raws, options.now));
     else if (!name.startsWith("_")) filters.push(parseFilter(name, raws, options));
+    if (filters.length > MAX_FILTERS) throw tooManyFilters();
   }
   const limit = effectiveLimit(parseLimit(grouped.get("_limit") ?? []), options.settings);
   const sort = parseSort(grouped.get("_sort") ?? [], options);
   const token = parseToken(grouped.get("_token"));
   const fields = parseFields(grouped.get("_fields") ?? [], options);
+  checkStatementLimits(filters, sort, token);
   return {
     filters,
     sort,

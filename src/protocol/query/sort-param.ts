@@ -1,5 +1,7 @@
 /** `_sort` → sort keys, with the tie-breaker rule of contract §4.5. */
-import { unknownSortField } from "./query-errors";
+import { MAX_SORT_FIELDS } from "../../limits";
+import { checkFieldSize } from "./filter-param";
+import { tooManySortFields, unknownSortField } from "./query-errors";
 import { isKnownField } from "./strict-fields";
 import type { QueryOptions, SortKey } from "./types";
 
@@ -17,9 +19,11 @@ export function parseSort(raws: readonly string[], options: QueryOptions): SortK
     const match = SORT_ENTRY.exec(entry.trim());
     if (!match?.[2]) continue;
     const field = match[2];
+    checkFieldSize("_sort", field);
     if (!isKnownField(field, options.strictFields)) throw unknownSortField(field);
     if (sort.some((key) => key.field === field)) continue;
     sort.push({ field, direction: match[1] === "-" ? "desc" : "asc" });
+    if (sort.length > MAX_SORT_FIELDS) throw tooManySortFields();
   }
   return withTieBreaker(sort, entries, options.tieBreaker ?? "last_modified");
 }
