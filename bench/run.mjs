@@ -49,7 +49,7 @@ const CFG = {
   deepSamples: intFromEnv("BENCH_F_SAMPLES", QUICK ? 10 : 20),
   pageSize: 100,
   batchSize: 25,
-  scenarios: new Set((process.env.BENCH_SCENARIOS ?? "a,b,c,d,e,f").split(",").map((s) => s.trim()).filter(Boolean)),
+  scenarios: new Set((process.env.BENCH_SCENARIOS ?? "a,b,c,d,e,f,h").split(",").map((s) => s.trim()).filter(Boolean)),
   keepState: process.env.BENCH_KEEP_STATE === "1",
   logLevel: process.env.BENCH_LOG_LEVEL || "none",
   probe: process.env.BENCH_PROBE !== "0",
@@ -62,7 +62,9 @@ const AUTH = `Basic ${Buffer.from("bench:bench").toString("base64")}`;
 const BUCKET = "bench";
 // No collection id may contain "/batch": a batch sub-request path containing "/batch" is
 // rejected as a recursive batch (Kinto's rule, kept by kinto-edge).
-const COLLECTIONS = { small: "small", big: "big", posts: "posts", bulk: "bulk" };
+const COLLECTIONS = { small: "small", big: "big", posts: "posts", bulk: "bulk", untracked: "untracked" };
+/** Scenario (h)'s baseline: a collection excluded from history (`history.exclude_resources`). */
+const UNTRACKED_VAR = `KINTO_HISTORY_EXCLUDE_RESOURCES:/buckets/${BUCKET}/collections/${COLLECTIONS.untracked}`;
 const recordsPath = (cid) => `/buckets/${BUCKET}/collections/${cid}/records`;
 
 const wranglerEnv = {
@@ -681,7 +683,7 @@ async function main() {
   if (extraVars.length > 0) notes.push(`kinto-edge also ran with ${extraVars.map((v) => `\`--var ${v}\``).join(", ")}.`);
   const [floor, kinto] = await Promise.all([
     startWrangler({ name: "floor", config: snap.floor.config, ready: "/const" }),
-    startWrangler({ name: "kinto-edge", config: snap.kinto.config, vars: [seedBatchVar, ...extraVars], ready: "/v1/__lbheartbeat__" }),
+    startWrangler({ name: "kinto-edge", config: snap.kinto.config, vars: [seedBatchVar, UNTRACKED_VAR, ...extraVars], ready: "/v1/__lbheartbeat__" }),
   ]);
 
   // Hello: the batch limit actually in force.
@@ -739,6 +741,11 @@ async function main() {
     const before = await totalRecords(kinto, COLLECTIONS.posts);
     rows.b = await measure("(b) POST record", { url: url(recordsPath(COLLECTIONS.posts)), body: postBody, auth: true }, kinto);
     rows.b.created = (await totalRecords(kinto, COLLECTIONS.posts)) - before;
+  }
+  if (want("h")) {
+    // The same POST into a collection history does not track: the cost of recording history.
+    rows.h = await measure("(h) POST record, history off", { url: url(recordsPath(COLLECTIONS.untracked)), body: postBody, auth: true }, kinto);
+    if (!rows.b) rows.b = await measure("(b) POST record", { url: url(recordsPath(COLLECTIONS.posts)), body: postBody, auth: true }, kinto);
   }
   if (want("c")) rows.c = await measure(`(c) list ${CFG.pageSize} of ${fmtInt(CFG.smallRecords)}`, { url: listUrl, auth: true }, kinto);
   if (want("d")) rows.d = await measure("(d) _since → 10 records", { url: sinceUrl, auth: true }, kinto);
@@ -834,6 +841,10 @@ async function main() {
   if (rows.b) {
     const ratio = rows.b.rps / fi.rps;
     table.push(line("(b) `POST` a record (basic auth)", rows.b, `${fmt(ratio, 2)} × insert`, "≥ 2 × insert", yes(ratio >= 2)));
+  }
+  if (rows.h && rows.b) {
+    const ratio = rows.b.rps / rows.h.rps;
+    table.push(line("(h) `POST` a record, history off for its collection", rows.h, `(b) = ${fmt(ratio, 2)} × (h)`, "(b) ≥ 0.85 × (h)", yes(ratio >= 0.85)));
   }
   for (const key of ["c", "d"]) {
     const r = rows[key];
