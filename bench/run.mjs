@@ -49,7 +49,7 @@ const CFG = {
   deepSamples: intFromEnv("BENCH_F_SAMPLES", QUICK ? 10 : 20),
   pageSize: 100,
   batchSize: 25,
-  scenarios: new Set((process.env.BENCH_SCENARIOS ?? "a,b,c,d,e,f,h").split(",").map((s) => s.trim()).filter(Boolean)),
+  scenarios: new Set((process.env.BENCH_SCENARIOS ?? "a,b,c,d,e,f,h,i").split(",").map((s) => s.trim()).filter(Boolean)),
   keepState: process.env.BENCH_KEEP_STATE === "1",
   logLevel: process.env.BENCH_LOG_LEVEL || "none",
   probe: process.env.BENCH_PROBE !== "0",
@@ -778,6 +778,17 @@ async function main() {
     }
   }
 
+  // (i): the bucket's history, which seeding 'big' filled with one entry per record.
+  let historyPages = null;
+  if (want("i") && seedInfo.big) {
+    const first = url(`/buckets/${BUCKET}/history?resource_name=record&collection_id=${COLLECTIONS.big}&_limit=${CFG.pageSize}`);
+    log(`  (i) walking Next-Page from ${first.replace(kinto.base, "")} to page ${CFG.deepPage}`);
+    historyPages = await walkPages(kinto, first, CFG.deepPage);
+    [rows.i1, rows.iN] = await timeAlternating(kinto, [historyPages.firstUrl, historyPages.deepUrl], CFG.deepSamples);
+  } else if (want("i")) {
+    notes.push("(i) needs (f)'s seeding of the big collection; it did not run.");
+  }
+
   // Round trips of each request, measured with the probe worker on the same state.
   await stopGroup(kinto.pid);
   await stopGroup(floor.pid);
@@ -870,6 +881,11 @@ async function main() {
         yes(rows.b ? ratio >= 20 : null),
       ),
     );
+  }
+  if (rows.i1 && rows.iN && historyPages) {
+    const ratio = rows.iN.p50_us / rows.i1.p50_us;
+    table.push(line("(i) history, `resource_name=record`, page 1", rows.i1, "reference", "—", "—"));
+    table.push(line(`(i) history page ${fmtInt(historyPages.reached)} (via Next-Page)`, rows.iN, `p50 ${fmt(ratio, 2)} × page 1`, "≤ 1.5 × page 1", yes(ratio <= 1.5)));
   }
   if (rows.f1 && rows.fN && bigPages) {
     const ratio = rows.fN.p50_us / rows.f1.p50_us;
