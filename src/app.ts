@@ -3,7 +3,7 @@ import { Hono } from "hono";
 import { Authenticator, identityMiddleware, presetIdentity, resolveBasicauth } from "./auth/identity";
 import { settingsOf } from "./config";
 import type { AppEnv } from "./context";
-import { readBodyText } from "./http/body";
+import { mediaType, readBodyText } from "./http/body";
 import { responseHeaders } from "./http/cors";
 import { onError } from "./http/error-handler";
 import { notFound } from "./http/not-found";
@@ -15,7 +15,7 @@ import { registerResources } from "./routes/resources";
 import { capabilitiesOf } from "./capabilities";
 import { PLUGINS } from "./plugins";
 import { checkNames } from "./plugins/names";
-import { helloUserOf, rewriteBodyId, rewritePath } from "./plugins/plugin";
+import { heartbeatsOf, helloUserOf, rewriteBodyId, rewritePath } from "./plugins/plugin";
 import { executionContextOf } from "./http/respond";
 import { registerUtility } from "./routes/utility";
 
@@ -47,14 +47,17 @@ export function buildApp(): Hono<AppEnv> {
     if (rewrite === null) return next();
     const target = new URL(`${rewrite.path}${url.search}`, url);
     const hasBody = !["GET", "HEAD", "DELETE"].includes(c.req.method);
-    const body = hasBody ? rewriteBodyId(await readBodyText(c.req.raw), rewrite) : null;
+    // Only JSON bodies may name the alias; others (attachment uploads) stream through as they are.
+    const json = (mediaType(c.req.header("Content-Type")) ?? "application/json").endsWith("json");
+    const body = !hasBody ? null : json ? rewriteBodyId(await readBodyText(c.req.raw), rewrite) : c.req.raw.body;
     const request = new Request(target, { method: c.req.method, headers: c.req.raw.headers, body });
     return app.fetch(presetIdentity(request, c.get("identity")), c.env, executionContextOf(c));
   });
 
   registerUtility(app, {
-    capabilities: (settings) => capabilitiesOf(settings, PLUGINS),
+    capabilities: (settings, request) => capabilitiesOf(settings, request, PLUGINS),
     userExtras: (userId, settings) => helloUserOf(PLUGINS, userId, settings),
+    heartbeats: (env, settings) => heartbeatsOf(PLUGINS, env, settings),
   });
   registerResources(app);
   registerBatch(app, PLUGINS);

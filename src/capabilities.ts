@@ -1,6 +1,6 @@
 /** The `capabilities` of hello (contract §9.1): core features, auth policies, then plugins. */
 import type { Settings } from "./config";
-import type { Capability, Plugin } from "./plugins/plugin";
+import type { Capability, CapabilityRequest, Plugin } from "./plugins/plugin";
 
 function coreCapabilities(settings: Settings): Record<string, Capability> {
   const capabilities: Record<string, Capability> = {};
@@ -25,10 +25,10 @@ function coreCapabilities(settings: Settings): Record<string, Capability> {
   return capabilities;
 }
 
-export function capabilitiesOf(settings: Settings, plugins: readonly Plugin[]): Record<string, Capability> {
+export function capabilitiesOf(settings: Settings, request: CapabilityRequest, plugins: readonly Plugin[]): Record<string, Capability> {
   const capabilities = coreCapabilities(settings);
   for (const plugin of plugins) {
-    if (plugin.enabled(settings)) Object.assign(capabilities, plugin.capabilities?.(settings) ?? {});
+    if (plugin.enabled(settings)) Object.assign(capabilities, plugin.capabilities?.(settings, request) ?? {});
   }
   return capabilities;
 }

@@ -1,9 +1,10 @@
 /** Every plugin the server ships; each is active only while its settings enable it. */
 import { accountsPlugin } from "./accounts";
+import { attachmentPlugin } from "./attachment";
 import { defaultBucketPlugin } from "./default-bucket";
 import { flushPlugin } from "./flush";
 import { historyPlugin } from "./history";
 import { openIDPlugin } from "./openid";
 import type { Plugin } from "./plugin";
 
-export const PLUGINS: readonly Plugin[] = [accountsPlugin, defaultBucketPlugin, flushPlugin, historyPlugin, openIDPlugin];
+export const PLUGINS: readonly Plugin[] = [accountsPlugin, attachmentPlugin, defaultBucketPlugin, flushPlugin, historyPlugin, openIDPlugin];

@@ -14,7 +14,6 @@ const NOT_YET = new Set([
   "kinto.plugins.quotas",
   "kinto.plugins.prometheus",
   "kinto.plugins.statsd",
-  "kinto_attachment",
   "kinto_emailer",
   "kinto_remote_settings",
   "kinto_signer",

@@ -7,7 +7,7 @@ import type { Hono } from "hono";
 import type { PolicyResolver } from "../auth/policy";
 import type { Identity } from "../auth/identity";
 import type { Bindings } from "../env";
-import type { Settings } from "../config";
+import { settingsOf, type Settings } from "../config";
 import type { Mutation } from "../storage/types";
 import type { AppEnv } from "../context";
 import type { ListenerContext, WriteChange, WriteListener } from "../writer/listener";
@@ -16,6 +16,12 @@ export interface Capability {
   description: string;
   url: string;
   [extra: string]: unknown;
+}
+
+/** What a capability may depend on in the request that asks for it. */
+export interface CapabilityRequest {
+  /** The public origin of this server (`http_scheme` / `http_host` applied), without a trailing `/`. */
+  origin: string;
 }
 
 /** Where a rewritten request goes; `alias` → `target` also replaces within a posted `data.id`. */
@@ -56,7 +62,7 @@ export interface Plugin {
   readonly name: string;
   enabled(settings: Settings): boolean;
   /** The hello capability (id → value) while enabled, if any. */
-  capabilities?(settings: Settings): Record<string, Capability>;
+  capabilities?(settings: Settings, request: CapabilityRequest): Record<string, Capability>;
   /** Resolves the authentication policies this plugin provides, by their `multiauth.policies` name. */
   readonly policies?: PolicyResolver;
   /** Extra `user` fields of hello for an authenticated caller. */
@@ -71,20 +77,55 @@ export interface Plugin {
    * engine commit (see writer/listener.ts).
    */
   onWrite?(changes: readonly WriteChange[], context: ListenerContext): Mutation[];
+  /** While enabled: refuses one change by throwing a KintoError (see writer/listener.ts). */
+  checkWrite?(change: WriteChange, settings: Settings): void;
+  /** While enabled: I/O after a commit, outside the critical section (see writer/listener.ts). */
+  afterCommit?(changes: readonly WriteChange[], env: Bindings): Promise<void>;
+  /** Its `__heartbeat__` entries: name → healthy (null: not checked). */
+  heartbeat?(env: Bindings, settings: Settings): Promise<Record<string, boolean | null>>;
+  /** Periodic upkeep (the worker's cron trigger): e.g. retrying deletions. */
+  maintenance?(env: Bindings, settings: Settings): Promise<void>;
   /** Adds routes and middleware; each route checks `enabled` per request. */
   register(app: Hono<AppEnv>): void;
 }
 
 /** The write listeners of the plugins that have one, in plugin order. */
 export function writeListenersOf(plugins: readonly Plugin[]): WriteListener[] {
-  return plugins.flatMap((plugin) => {
-    const onWrite = plugin.onWrite;
-    if (onWrite === undefined) return [];
-    return [{ enabled: (settings: Settings) => plugin.enabled(settings), onWrite: onWrite.bind(plugin) }];
+  return plugins.flatMap((plugin): WriteListener[] => {
+    const { onWrite, checkWrite, afterCommit } = plugin;
+    if (onWrite === undefined && checkWrite === undefined && afterCommit === undefined) return [];
+    return [
+      {
+        enabled: (settings: Settings) => plugin.enabled(settings),
+        ...(onWrite ? { onWrite: onWrite.bind(plugin) } : {}),
+        ...(checkWrite ? { check: checkWrite.bind(plugin) } : {}),
+        ...(afterCommit ? { afterCommit: afterCommit.bind(plugin) } : {}),
+      },
+    ];
   });
 }
 
-/** `kinto.plugins.flush` or `flush` in `KINTO_INCLUDES`. */
+/** Runs the upkeep of every enabled plugin; a failure is logged, the others still run. */
+export async function maintenanceOf(plugins: readonly Plugin[], env: Bindings): Promise<void> {
+  const settings = settingsOf(env);
+  await Promise.all(
+    plugins.map(async (plugin) => {
+      if (!plugin.maintenance || !plugin.enabled(settings)) return;
+      try {
+        await plugin.maintenance(env, settings);
+      } catch (error) {
+        console.error(`upkeep of ${plugin.name} failed:`, error instanceof Error ? error.name : "unknown error");
+      }
+    }),
+  );
+}
+
+/** The `__heartbeat__` entries of the enabled plugins. */
+export async function heartbeatsOf(plugins: readonly Plugin[], env: Bindings, settings: Settings): Promise<Record<string, boolean | null>> {
+  const entries = await Promise.all(plugins.map((plugin) => (plugin.heartbeat && plugin.enabled(settings) ? plugin.heartbeat(env, settings) : {})));
+  return Object.assign({}, ...entries) as Record<string, boolean | null>;
+}
+
 /** The path to serve instead of `input.path`, from the first enabled plugin concerned, or null. */
 export async function rewritePath(plugins: readonly Plugin[], input: RewriteInput): Promise<Rewrite | null> {
   for (const plugin of plugins) {

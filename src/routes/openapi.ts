@@ -25,7 +25,7 @@ const UTILITY_IDS: Record<string, { id: string; tag: string }> = {
 
 /** `/buckets/:bid/collections/:id` → `/buckets/{bid}/collections/{id}`. */
 function swaggerPath(path: string): string {
-  return path.replace(/:([A-Za-z_]+)/g, "{$1}");
+  return path.replace(/:([A-Za-z_]+)(\{[^}]*\})?/g, "{$1}");
 }
 
 /** The resource a path serves and whether it is the plural endpoint, or null for others. */

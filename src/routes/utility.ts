@@ -2,19 +2,23 @@
 import type { Hono } from "hono";
 import { withGroups } from "../auth/identity";
 import { PROJECT_VERSION, type Settings } from "../config";
+import type { Bindings } from "../env";
+import { withTimeout } from "../http/timeout";
 import { D1Storage } from "../storage/d1";
 import type { AppContext, AppEnv } from "../context";
-import type { Capability } from "../plugins/plugin";
+import type { Capability, CapabilityRequest } from "../plugins/plugin";
 import { expiresHeaders } from "../http/cache";
-import { apiRoot, json } from "../http/respond";
+import { apiRoot, json, origin } from "../http/respond";
 import { PATHS } from "./paths";
 import { openAPIDocument } from "./openapi";
 import { registerRoute } from "./register";
 
 /** What hello gathers from plugins. */
 export interface HelloSources {
-  capabilities(settings: Settings): Record<string, Capability>;
+  capabilities(settings: Settings, request: CapabilityRequest): Record<string, Capability>;
   userExtras(userId: string, settings: Settings): Promise<Record<string, unknown>>;
+  /** The plugins' heartbeat entries (each already bounded by its own timeout). */
+  heartbeats(env: Bindings, settings: Settings): Promise<Record<string, boolean | null>>;
 }
 
 function hello(sources: HelloSources) {
@@ -32,7 +36,7 @@ function hello(sources: HelloSources) {
         readonly: settings.readonly,
         explicit_permissions: settings.explicitPermissions,
       },
-      capabilities: sources.capabilities(settings),
+      capabilities: sources.capabilities(settings, { origin: origin(c) }),
     };
     if (settings.eos !== null) body.eos = settings.eos;
     if (identity.userId !== null) {
@@ -44,27 +48,18 @@ function hello(sources: HelloSources) {
   };
 }
 
-/** Resolves to false when `check` fails or outlives the timeout. */
-async function withTimeout(check: () => Promise<unknown>, seconds: number): Promise<boolean> {
-  let timer: ReturnType<typeof setTimeout> | null = null;
-  const timeout = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(false), seconds * 1000);
-  });
-  try {
-    return await Promise.race([check().then(() => true, () => false), timeout]);
-  } finally {
-    if (timer !== null) clearTimeout(timer);
-  }
-}
-
-async function heartbeat(c: AppContext): Promise<Response> {
-  const seconds = c.get("settings").heartbeatTimeoutSeconds;
-  const [storage, permission] = await Promise.all([
-    withTimeout(() => c.env.DB.prepare("SELECT 1 FROM timestamps LIMIT 1").first(), seconds),
-    withTimeout(() => c.env.DB.prepare("SELECT 1 FROM access_control_entries LIMIT 1").first(), seconds),
-  ]);
-  const body = { storage, permission, cache: null };
-  return json(c, storage && permission ? 200 : 503, body);
+function heartbeat(sources: HelloSources) {
+  return async (c: AppContext): Promise<Response> => {
+    const settings = c.get("settings");
+    const seconds = settings.heartbeatTimeoutSeconds;
+    const [storage, permission, plugins] = await Promise.all([
+      withTimeout(() => c.env.DB.prepare("SELECT 1 FROM timestamps LIMIT 1").first(), seconds),
+      withTimeout(() => c.env.DB.prepare("SELECT 1 FROM access_control_entries LIMIT 1").first(), seconds),
+      sources.heartbeats(c.env, settings),
+    ]);
+    const body = { storage, permission, cache: null, ...plugins };
+    return json(c, Object.values(body).every((healthy) => healthy !== false) ? 200 : 503, body);
+  };
 }
 
 /**
@@ -97,7 +92,7 @@ function contributeOf(settings: Settings): Record<string, unknown> {
 
 export function registerUtility(app: Hono<AppEnv>, sources: HelloSources): void {
   registerRoute(app, PATHS.hello, { GET: hello(sources) });
-  registerRoute(app, PATHS.heartbeat, { GET: heartbeat });
+  registerRoute(app, PATHS.heartbeat, { GET: heartbeat(sources) });
   registerRoute(app, PATHS.lbheartbeat, { GET: (c) => json(c, 200, {}) });
   registerRoute(app, PATHS.version, { GET: (c) => json(c, 200, versionOf(c.get("settings"))) });
   registerRoute(app, PATHS.openapi, { GET: (c) => json(c, 200, openAPIDocument(app, c)) });

@@ -192,7 +192,7 @@ export class D1Storage {
   /** Deletes everything: objects, timestamps, ACLs, group memberships (the flush plugin). */
   async flush(): Promise<void> {
     await this.db.batch(
-      ["objects", "timestamps", "access_control_entries", "user_principals"].map((table) =>
+      ["objects", "timestamps", "access_control_entries", "user_principals", "attachment_files"].map((table) =>
         this.db.prepare(`DELETE FROM ${table}`),
       ),
     );
@@ -338,6 +338,10 @@ function mutationStatements(mutation: Mutation): SQL[] {
     }
     case "trim":
       return trimStatements(mutation);
+    case "file-live":
+      return [sql`UPDATE attachment_files SET state = 'live' WHERE key = ${mutation.key} AND record_uri = ${mutation.recordUri}`];
+    case "file-release":
+      return [fileReleaseSql(mutation)];
     case "members": {
       const statements = [sql`DELETE FROM user_principals WHERE principal = ${mutation.groupUri}`];
       const rows = mutation.members.map((member) => sql`(${member}, ${mutation.groupUri})`);
@@ -366,6 +370,17 @@ function followNewestSql(list: ListKey): SQL {
     SELECT ${list.parentId}, ${list.resourceName}, max(last_modified) FROM objects
       WHERE parent_id = ${list.parentId} AND resource_name = ${list.resourceName} HAVING max(last_modified) IS NOT NULL
     ON CONFLICT (parent_id, resource_name) DO UPDATE SET last_modified = max(timestamps.last_modified, excluded.last_modified)`;
+}
+
+function fileReleaseSql({ uri, under, except, keep }: Extract<Mutation, { kind: "file-release" }>): SQL {
+  const [low, high] = descendantRange(uri);
+  const conditions = [
+    sql`state = 'live'`,
+    under ? sql`record_uri >= ${low} AND record_uri < ${high}` : sql`record_uri = ${uri}`,
+    ...(except === null ? [] : [sql`key != ${except}`]),
+  ];
+  const matching = sql.join(conditions, sql` AND `);
+  return keep ? sql`DELETE FROM attachment_files WHERE ${matching}` : sql`UPDATE attachment_files SET state = 'garbage' WHERE ${matching}`;
 }
 
 function trimStatements(mutation: Extract<Mutation, { kind: "trim" }>): SQL[] {

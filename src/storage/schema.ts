@@ -76,3 +76,20 @@ export const parentGuard = sqliteTable(
   { missing: integer("missing").notNull() },
   (t) => [check("parent_guard_never", sql`${t.missing} = 0`)],
 );
+
+/**
+ * Files of record attachments (kinto_attachment), by their R2 key. A file is `pending` from
+ * before its upload until the record commit that points at it makes it `live`; a commit that
+ * replaces or deletes it makes it `garbage`, deleted from R2 (then here) after the commit and
+ * retried until it is. A `pending` row older than an upload can take is an orphan.
+ */
+export const attachmentFiles = sqliteTable(
+  "attachment_files",
+  {
+    key: text("key").primaryKey(),
+    recordUri: text("record_uri").notNull(),
+    state: text("state", { enum: ["pending", "live", "garbage"] }).notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [index("attachment_files_record").on(t.recordUri, t.state), index("attachment_files_state").on(t.state, t.createdAt)],
+);

@@ -86,7 +86,14 @@ export type Mutation =
    * Hard-deletes the live objects of `list` whose data fields equal `match` (null: JSON null or
    * missing), except the `keep` newest, with the ACLs of their URIs (`uriPrefix/<id>`).
    */
-  | { kind: "trim"; list: ListKey; uriPrefix: string; match: Record<string, string | null>; keep: number };
+  | { kind: "trim"; list: ListKey; uriPrefix: string; match: Record<string, string | null>; keep: number }
+  /** An attachment file (table `attachment_files`): the pending `key` uploaded for `recordUri` becomes its live file. */
+  | { kind: "file-live"; key: string; recordUri: string }
+  /**
+   * The live attachment files of the record `uri` (with `under`: of every record below `uri`)
+   * but `except`: garbage to delete from R2, or, with `keep`, forgotten (the files stay).
+   */
+  | { kind: "file-release"; uri: string; under: boolean; except: string | null; keep: boolean };
 
 /** Thrown by `commit` when a guard no longer holds; the caller re-reads and retries. */
 export class GuardFailed extends Error {

@@ -38,7 +38,7 @@ import { StateCache } from "./state-cache";
 import type { JsonObject, KintoObject, Permissions } from "../wire";
 import { BatchState } from "./batch-state";
 import { deleteList } from "./delete-list";
-import { listenerMutations, type WriteListener } from "./listener";
+import { checkChange, listenerMutations, type WriteChange, type WriteListener } from "./listener";
 import { applyPatchBody } from "./patch";
 import type { Author, WriteOp, WriteRequest, WriteResult } from "./protocol";
 import { assignTimestamp, forcedTimestamp } from "./timestamps";
@@ -59,6 +59,8 @@ export class WriteEngine {
     private readonly cache: StateCache = new StateCache(),
     private readonly now: () => number = Date.now,
     private readonly listeners: readonly WriteListener[] = [],
+    /** Told each commit's changes once it is durable (the Writer runs the after-commit work). */
+    private readonly committed: (changes: readonly WriteChange[]) => void = () => {},
   ) {}
 
   async run(request: WriteRequest): Promise<WriteResult[]> {
@@ -142,6 +144,7 @@ export class WriteEngine {
       await this.storage.commit(guardFor(requests, reads, state, batch), [...batch.coalescedMutations(), ...extra]);
       const outcome = batch.outcome();
       this.cache.written(outcome.objects, outcome.lists);
+      this.committed(batch.changes);
     }
     for (const effect of batch.afterCommit) await effect();
     return results;
@@ -152,7 +155,7 @@ export class WriteEngine {
     // Record writes check their collection before authorization (contract §3.6); a plural
     // DELETE checks it after (delete-list.ts).
     if (list.spec.parentName === "collection" && op.kind !== "delete-list") requireParent(list, (uri) => batch.object(uri));
-    const context = new OpContext(this.settings, batch, author, this.now);
+    const context = new OpContext(this.settings, batch, author, this.now, op.by ?? null, this.listeners);
     switch (op.kind) {
       case "create":
         return context.create(list, op.data, op.permissions, op.preconditions);
@@ -241,6 +244,9 @@ export class OpContext {
     readonly batch: BatchState,
     readonly author: Author,
     private readonly now: () => number,
+    /** The plugin writing on the author's behalf (`WriteOp.by`). */
+    private readonly by: string | null = null,
+    private readonly listeners: readonly WriteListener[] = [],
   ) {}
 
   /** The caller's stored grants, as decided within this commit. */
@@ -343,6 +349,9 @@ export class OpContext {
   patch(target: ObjectTarget, op: Extract<WriteOp, { kind: "patch" }>): WriteResult {
     const existing = this.batch.object(target.uri);
     const current = existing.object;
+    if (!current && op.upsert === true && op.patch.flavour === "json") {
+      return this.put(target, op.patch.data, op.patch.permissions, op.preconditions);
+    }
     if (!current) throw this.missing(target);
     this.require(writeNeed(target));
     throwIfFailed(op.preconditions, targetOf(current, null));
@@ -435,7 +444,7 @@ export class OpContext {
 
   private commitObject(target: ObjectTarget, mutations: Mutation[], timestamp: number, state: { object: StoredObject | null; permissions: Permissions }): void {
     const old = this.batch.object(target.uri).object;
-    this.batch.changes.push({
+    const change: WriteChange = {
       action: old === null ? "create" : state.object === null ? "delete" : "update",
       resourceName: target.spec.name,
       uri: target.uri,
@@ -446,7 +455,10 @@ export class OpContext {
       old: old ? toLiveWire(old) : null,
       author: this.author,
       timestamp,
-    });
+      by: this.by,
+    };
+    checkChange(this.listeners, change, this.settings);
+    this.batch.changes.push(change);
     this.batch.mutations.push(...mutations, { kind: "touch", list: target.list, lastModified: timestamp });
     this.batch.setListTimestamp(target.list, timestamp);
     this.batch.setObject(target.uri, state, target.list, target.id);

@@ -6,6 +6,7 @@
  * Listeners do no I/O: they decide from the changes and the state the commit already read.
  */
 import type { Settings } from "../config";
+import type { Bindings } from "../env";
 import type { Location, ResourceName } from "../resources/spec";
 import type { Mutation } from "../storage/types";
 import type { KintoObject, Permissions } from "../wire";
@@ -31,6 +32,8 @@ export interface WriteChange {
   author: { userId: string | null; principals: readonly string[] };
   /** The object's new `last_modified`. */
   timestamp: number;
+  /** The plugin that wrote on the author's behalf (`WriteOp.by`), or null. */
+  by: string | null;
 }
 
 /** What a listener may consult besides the changes. */
@@ -45,7 +48,14 @@ export interface ListenerContext {
 export interface WriteListener {
   enabled(settings: Settings): boolean;
   /** Extra mutations for the same transaction (none: `[]`). Must not throw for valid changes. */
-  onWrite(changes: readonly WriteChange[], context: ListenerContext): Mutation[];
+  onWrite?(changes: readonly WriteChange[], context: ListenerContext): Mutation[];
+  /** Refuses one change before it is made, by throwing a KintoError (that operation answers it). */
+  check?(change: WriteChange, settings: Settings): void;
+  /**
+   * After the commit, outside the critical section: I/O the commit implies (e.g. deleting
+   * files it released). Failures are logged; what must happen is retried from the database.
+   */
+  afterCommit?(changes: readonly WriteChange[], env: Bindings): Promise<void>;
 }
 
 /** The mutations of every enabled listener, in listener order. */
@@ -55,5 +65,25 @@ export function listenerMutations(
   context: ListenerContext,
 ): Mutation[] {
   if (changes.length === 0) return [];
-  return listeners.flatMap((listener) => (listener.enabled(context.settings) ? listener.onWrite(changes, context) : []));
+  return listeners.flatMap((listener) => (listener.enabled(context.settings) ? (listener.onWrite?.(changes, context) ?? []) : []));
+}
+
+/** Throws the first refusal of an enabled listener for `change`. */
+export function checkChange(listeners: readonly WriteListener[], change: WriteChange, settings: Settings): void {
+  for (const listener of listeners) if (listener.enabled(settings)) listener.check?.(change, settings);
+}
+
+/** Runs the enabled listeners' after-commit work; never throws. */
+export async function afterCommit(listeners: readonly WriteListener[], changes: readonly WriteChange[], env: Bindings, settings: Settings): Promise<void> {
+  if (changes.length === 0) return;
+  await Promise.all(
+    listeners.map(async (listener) => {
+      if (!listener.enabled(settings) || listener.afterCommit === undefined) return;
+      try {
+        await listener.afterCommit(changes, env);
+      } catch (error) {
+        console.error("after-commit work failed:", error instanceof Error ? error.name : "unknown error");
+      }
+    }),
+  );
 }

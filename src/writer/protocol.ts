@@ -17,6 +17,8 @@ interface OpBase {
   resource: ResourceName;
   location: Location;
   preconditions: Preconditions;
+  /** The plugin writing on the caller's behalf (e.g. `kinto_attachment`): its own rules let it through. */
+  by?: string;
 }
 
 /** `PATCH` bodies by Content-Type (§3.1.6). */
@@ -30,7 +32,8 @@ export type ResponseBehavior = "full" | "light" | "diff";
 export type WriteOp =
   | (OpBase & { kind: "create"; data: JsonObject | null; permissions: Permissions | null })
   | (OpBase & { kind: "put"; id: string; data: JsonObject | null; permissions: Permissions | null })
-  | (OpBase & { kind: "patch"; id: string; patch: PatchBody; behavior: ResponseBehavior })
+  /** With `upsert` (and a `json` patch), a missing object is created as a PUT would. */
+  | (OpBase & { kind: "patch"; id: string; patch: PatchBody; behavior: ResponseBehavior; upsert?: boolean })
   | (OpBase & { kind: "delete"; id: string; forcedTimestamp: number | null })
   | (OpBase & { kind: "delete-list"; query: string })
   /** Creates the object with the author as writer when missing, without a permission check (default bucket). */

@@ -9,7 +9,7 @@ import { settingsOf } from "../config";
 import type { Bindings } from "../env";
 import { D1Storage } from "../storage/d1";
 import { WriteEngine } from "./engine";
-import type { WriteListener } from "./listener";
+import { afterCommit, type WriteChange, type WriteListener } from "./listener";
 import type { WriteRequest, WriteResponse, WriteResult } from "./protocol";
 import { StateCache } from "./state-cache";
 import { storageLedger } from "./token-ledger";
@@ -46,7 +46,9 @@ export class Writer extends DurableObject<Bindings> {
     if (this.draining) return;
     this.draining = true;
     try {
-      const engine = new WriteEngine(new D1Storage(this.env.DB), settingsOf(this.env), storageLedger(this.ctx.storage), this.cache, Date.now, this.listeners);
+      const settings = settingsOf(this.env);
+      const committed = (changes: readonly WriteChange[]) => this.ctx.waitUntil(afterCommit(this.listeners, changes, this.env, settings));
+      const engine = new WriteEngine(new D1Storage(this.env.DB), settings, storageLedger(this.ctx.storage), this.cache, Date.now, this.listeners, committed);
       while (this.queue.length > 0) {
         const group = this.takeGroup();
         try {

@@ -1,0 +1,186 @@
+/**
+ * `POST` and `DELETE /buckets/{bid}/collections/{cid}/records/{rid}/attachment` (contract
+ * §11.2, §11.3). The file is streamed into R2 first; the record (with its `attachment`
+ * metadata) is then written by the collection's Writer, which makes the file live in the same
+ * commit. When the write fails, the new file is removed; the file it replaces is removed only
+ * after the commit (kinto-attachment removes it first, which can leave a record pointing at
+ * nothing).
+ */
+import type { AppContext } from "../../context";
+import { ERRNO, KintoError, invalidParameter } from "../../errors";
+import { MAX_BODY_BYTES, isJsonObject, parseEnvelope, parseJson } from "../../http/body";
+import { parsePreconditions, timestampHeaders } from "../../http/preconditions";
+import { origin } from "../../http/respond";
+import { renderResult } from "../../resources/write";
+import { objectTarget } from "../../resources/target";
+import { SPECS } from "../../resources/specs";
+import { sendToWriter } from "../../writer/client";
+import type { WriteOp, WriteResult } from "../../writer/protocol";
+import type { JsonObject, JsonValue } from "../../wire";
+import { authorizeRecordWrite } from "./authorize";
+import { abandonUpload, claimKey, filesBucket } from "./files";
+import { extensionOf, locationOf, storageKey, type RecordPath } from "./keys";
+import { ATTACHMENT_WRITER } from "./listener";
+import { boundaryOf, MultipartError, parts, type Part } from "./multipart";
+import { attachmentSettings, resourceSettings } from "./settings";
+import { FileTooLarge, storeFile } from "./upload";
+
+/** The record's `attachment` field (contract §11.2 step 3). */
+export interface AttachmentMetadata {
+  filename: string;
+  location: string;
+  hash: string;
+  mimetype: string;
+  size: number;
+}
+
+/** An uploaded file, and whether a failed write must remove it. */
+interface Upload {
+  key: string;
+  own: boolean;
+  metadata: AttachmentMetadata;
+}
+
+function postedDataError(message: string): KintoError {
+  return new KintoError({ status: 400, errno: ERRNO.INVALID_POSTED_DATA, message });
+}
+
+function recordOf(c: AppContext): RecordPath {
+  return { bucket: c.req.param("bid") ?? "", collection: c.req.param("cid") ?? "", id: c.req.param("rid") ?? "" };
+}
+
+function targetOf(record: RecordPath) {
+  return objectTarget("record", { bucket: record.bucket, collection: record.collection }, record.id);
+}
+
+/** Streams the `attachment` part into R2 after checking its name and extension. */
+async function storePart(c: AppContext, part: Part, record: RecordPath, recordUri: string): Promise<Upload> {
+  const filename = part.filename;
+  if (filename === null || filename === "") throw invalidParameter("body", null, "Filename is required.");
+  const settings = c.get("settings");
+  const global = attachmentSettings(settings);
+  const extension = extensionOf(filename);
+  if (global.extensions.size > 0 && !global.extensions.has(extension.replace(/^\./, "").toLowerCase())) {
+    throw invalidParameter("body", null, "File extension is not allowed.");
+  }
+  const resource = resourceSettings(settings, record.bucket, record.collection);
+  const mimetype = global.mimetypes.get(extension) ?? part.contentType ?? "application/octet-stream";
+  const key = storageKey(filename, record, global.folder, resource, new Date());
+  const bucket = filesBucket(c.env);
+  const own = await claimKey(c.env.DB, key, recordUri, Date.now());
+  try {
+    const stored = await storeFile(bucket, key, part.chunks(), {
+      contentType: mimetype,
+      maxSize: resource.maxSizeBytes,
+      // A randomized name is never reused: the served file may be cached for good.
+      customMetadata: resource.randomize ? { immutable: "true" } : {},
+    });
+    return { key, own, metadata: { filename, location: locationOf(key, global.baseUrl), hash: stored.hash, mimetype, size: stored.size } };
+  } catch (error) {
+    await abandonUpload(c.env.DB, bucket, key, own);
+    if (error instanceof FileTooLarge) throw invalidParameter("body", null, error.message);
+    throw error;
+  }
+}
+
+/** The JSON of a `data` or `permissions` form field. */
+function fieldJson(name: string, text: string): JsonValue {
+  try {
+    return parseJson(text);
+  } catch (error) {
+    const reason = error instanceof KintoError ? String((error.details as { description: string }[] | undefined)?.[0]?.description ?? error.message) : "invalid";
+    throw postedDataError(`body: ${name} is not valid JSON (${reason.replace(/^Invalid JSON: /, "")})`);
+  }
+}
+
+/** Reads the form: the file goes to R2 as it arrives; the fields are returned. */
+async function readForm(c: AppContext, record: RecordPath, recordUri: string): Promise<{ upload: Upload; fields: Record<string, string> }> {
+  const boundary = boundaryOf(c.req.header("Content-Type"));
+  if (boundary === null) {
+    const contentType = c.req.header("Content-Type") ?? "";
+    const message = /multipart\/form-data/i.test(contentType) ? "Invalid boundary in multipart form: ''" : "Content-Type should be multipart/form-data";
+    throw new KintoError({ status: 400, errno: ERRNO.INVALID_PARAMETERS, message });
+  }
+  const body = c.req.raw.body;
+  if (body === null) throw postedDataError("Attachment missing.");
+  let upload: Upload | null = null;
+  const fields: Record<string, string> = {};
+  try {
+    for await (const part of parts(body, boundary)) {
+      if (part.name === "attachment" && upload === null) {
+        upload = await storePart(c, part, record, recordUri);
+      } else if (part.name === "data" || part.name === "permissions") {
+        if (part.filename !== null) throw postedDataError(`body: '${part.name}' field should be passed as form data, not files`);
+        fields[part.name] = await part.text(MAX_BODY_BYTES);
+      } else if (part.name !== "attachment") {
+        throw postedDataError(`body: '${part.name}' not in ('data', 'permissions')`);
+      }
+    }
+  } catch (error) {
+    if (upload !== null) await abandonUpload(c.env.DB, filesBucket(c.env), upload.key, upload.own);
+    if (error instanceof MultipartError) throw invalidParameter("body", null, error.message);
+    throw error;
+  }
+  if (upload === null) throw postedDataError("Attachment missing.");
+  return { upload, fields };
+}
+
+/** The record write of an attachment route: a JSON merge of `data` (and `permissions`), or a creation. */
+function recordWrite(c: AppContext, record: RecordPath, data: JsonObject, permissions: JsonValue | undefined): WriteOp {
+  const envelope = parseEnvelope(permissions === undefined ? { data } : { data, permissions }, SPECS.record.permissions);
+  return {
+    kind: "patch",
+    resource: "record",
+    location: { bucket: record.bucket, collection: record.collection },
+    id: record.id,
+    preconditions: parsePreconditions(c.req.raw.headers),
+    patch: { flavour: "json", data: envelope.data ?? data, permissions: envelope.permissions ?? null },
+    behavior: "full",
+    upsert: true,
+    by: ATTACHMENT_WRITER,
+  };
+}
+
+async function writeRecord(c: AppContext, op: WriteOp): Promise<WriteResult> {
+  const { userId, principals } = c.get("identity");
+  const [result] = await sendToWriter(c.env, { author: { userId, principals }, ops: [op] });
+  if (result === undefined) throw new Error("the writer answered no result");
+  return result;
+}
+
+function recordUrl(c: AppContext, record: RecordPath): string {
+  return `${origin(c)}/v1/buckets/${record.bucket}/collections/${record.collection}/records/${record.id}`;
+}
+
+export async function postAttachment(c: AppContext): Promise<Response> {
+  const record = recordOf(c);
+  const target = targetOf(record);
+  await authorizeRecordWrite(c, target);
+  const { upload, fields } = await readForm(c, record, target.uri);
+  let result: WriteResult;
+  try {
+    const data = fields.data === undefined ? {} : fieldJson("data", fields.data);
+    const permissions = fields.permissions === undefined ? undefined : fieldJson("permissions", fields.permissions);
+    if (!isJsonObject(data)) throw invalidParameter("body", "data", `${JSON.stringify(data)} is not a mapping type`);
+    result = await writeRecord(c, recordWrite(c, record, { ...data, attachment: { ...upload.metadata } }, permissions));
+  } catch (error) {
+    await abandonUpload(c.env.DB, filesBucket(c.env), upload.key, upload.own);
+    throw error;
+  }
+  if (!result.ok) {
+    await abandonUpload(c.env.DB, filesBucket(c.env), upload.key, upload.own);
+    return renderResult(result, new URL(c.req.url));
+  }
+  return new Response(JSON.stringify(upload.metadata), {
+    status: result.status,
+    headers: { "Content-Type": "application/json", Location: recordUrl(c, record), ...timestampHeaders(result.timestamp) },
+  });
+}
+
+export async function deleteAttachment(c: AppContext): Promise<Response> {
+  const record = recordOf(c);
+  await authorizeRecordWrite(c, targetOf(record));
+  const result = await writeRecord(c, recordWrite(c, record, { attachment: null }, undefined));
+  if (!result.ok) return renderResult(result, new URL(c.req.url));
+  return new Response(null, { status: 204, headers: timestampHeaders(result.timestamp) });
+}
