@@ -34,8 +34,8 @@ export interface AttachmentMetadata {
   size: number;
 }
 
-/** An uploaded file, and whether a failed write must remove it. */
-interface Upload {
+/** An uploaded file, and whether a failed write must remove it (see files.ts `claimKey`). */
+export interface Upload {
   key: string;
   own: boolean;
   metadata: AttachmentMetadata;
@@ -45,17 +45,30 @@ function postedDataError(message: string): KintoError {
   return new KintoError({ status: 400, errno: ERRNO.INVALID_POSTED_DATA, message });
 }
 
-function recordOf(c: AppContext): RecordPath {
+/** The record of the route's `:bid`, `:cid` and `:rid`. */
+export function recordOf(c: AppContext): RecordPath {
   return { bucket: c.req.param("bid") ?? "", collection: c.req.param("cid") ?? "", id: c.req.param("rid") ?? "" };
 }
 
-function targetOf(record: RecordPath) {
+export function targetOf(record: RecordPath) {
   return objectTarget("record", { bucket: record.bucket, collection: record.collection }, record.id);
 }
 
-/** Streams the `attachment` part into R2 after checking its name and extension. */
-async function storePart(c: AppContext, part: Part, record: RecordPath, recordUri: string): Promise<Upload> {
-  const filename = part.filename;
+/** Where a new file goes, once its name and extension were checked; its key is claimed in the ledger. */
+export interface PlannedUpload {
+  key: string;
+  own: boolean;
+  filename: string;
+  mimetype: string;
+  location: string;
+  /** The limit of this collection, null for none. */
+  maxSize: number | null;
+  /** R2 custom metadata of the object. */
+  customMetadata: Record<string, string>;
+}
+
+/** Checks `filename` (required, allowed extension) and claims a key for it (contract §11.2 step 2). */
+export async function planUpload(c: AppContext, record: RecordPath, filename: string | null, contentType: string | null): Promise<PlannedUpload> {
   if (filename === null || filename === "") throw invalidParameter("body", null, "Filename is required.");
   const settings = c.get("settings");
   const global = attachmentSettings(settings);
@@ -64,21 +77,36 @@ async function storePart(c: AppContext, part: Part, record: RecordPath, recordUr
     throw invalidParameter("body", null, "File extension is not allowed.");
   }
   const resource = resourceSettings(settings, record.bucket, record.collection);
-  const mimetype = global.mimetypes.get(extension) ?? part.contentType ?? "application/octet-stream";
   const key = storageKey(filename, record, global.folder, resource, new Date());
+  const own = await claimKey(c.env.DB, key, targetOf(record).uri, Date.now());
+  return {
+    key,
+    own,
+    filename,
+    mimetype: global.mimetypes.get(extension) ?? contentType ?? "application/octet-stream",
+    location: locationOf(key, global.baseUrl),
+    maxSize: resource.maxSizeBytes,
+    // A randomized name is never reused: the served file may be cached for good.
+    customMetadata: resource.randomize ? { immutable: "true" } : {},
+  };
+}
+
+/** The 400 of a file over its collection's limit. */
+export function fileTooLarge(error: FileTooLarge): KintoError {
+  return invalidParameter("body", null, error.message);
+}
+
+/** Streams the `attachment` part into R2. */
+async function storePart(c: AppContext, part: Part, record: RecordPath): Promise<Upload> {
+  const plan = await planUpload(c, record, part.filename, part.contentType);
   const bucket = filesBucket(c.env);
-  const own = await claimKey(c.env.DB, key, recordUri, Date.now());
   try {
-    const stored = await storeFile(bucket, key, part.chunks(), {
-      contentType: mimetype,
-      maxSize: resource.maxSizeBytes,
-      // A randomized name is never reused: the served file may be cached for good.
-      customMetadata: resource.randomize ? { immutable: "true" } : {},
-    });
-    return { key, own, metadata: { filename, location: locationOf(key, global.baseUrl), hash: stored.hash, mimetype, size: stored.size } };
+    const stored = await storeFile(bucket, plan.key, part.chunks(), { contentType: plan.mimetype, maxSize: plan.maxSize, customMetadata: plan.customMetadata });
+    const metadata = { filename: plan.filename, location: plan.location, hash: stored.hash, mimetype: plan.mimetype, size: stored.size };
+    return { key: plan.key, own: plan.own, metadata };
   } catch (error) {
-    await abandonUpload(c.env.DB, bucket, key, own);
-    if (error instanceof FileTooLarge) throw invalidParameter("body", null, error.message);
+    await abandonUpload(c.env.DB, bucket, plan.key, plan.own);
+    if (error instanceof FileTooLarge) throw fileTooLarge(error);
     throw error;
   }
 }
@@ -94,7 +122,7 @@ function fieldJson(name: string, text: string): JsonValue {
 }
 
 /** Reads the form: the file goes to R2 as it arrives; the fields are returned. */
-async function readForm(c: AppContext, record: RecordPath, recordUri: string): Promise<{ upload: Upload; fields: Record<string, string> }> {
+async function readForm(c: AppContext, record: RecordPath): Promise<{ upload: Upload; fields: Record<string, string> }> {
   const boundary = boundaryOf(c.req.header("Content-Type"));
   if (boundary === null) {
     const contentType = c.req.header("Content-Type") ?? "";
@@ -108,7 +136,7 @@ async function readForm(c: AppContext, record: RecordPath, recordUri: string): P
   try {
     for await (const part of parts(body, boundary)) {
       if (part.name === "attachment" && upload === null) {
-        upload = await storePart(c, part, record, recordUri);
+        upload = await storePart(c, part, record);
       } else if (part.name === "data" || part.name === "permissions") {
         if (part.filename !== null) throw postedDataError(`body: '${part.name}' field should be passed as form data, not files`);
         fields[part.name] = await part.text(MAX_BODY_BYTES);
@@ -152,11 +180,11 @@ function recordUrl(c: AppContext, record: RecordPath): string {
   return `${origin(c)}/v1/buckets/${record.bucket}/collections/${record.collection}/records/${record.id}`;
 }
 
-export async function postAttachment(c: AppContext): Promise<Response> {
-  const record = recordOf(c);
-  const target = targetOf(record);
-  await authorizeRecordWrite(c, target);
-  const { upload, fields } = await readForm(c, record, target.uri);
+/**
+ * Writes the record of an uploaded file (its `data` / `permissions` form fields as JSON text)
+ * and answers the metadata; removes the file when the write fails. Every upload path ends here.
+ */
+export async function commitUpload(c: AppContext, record: RecordPath, upload: Upload, fields: { data?: string; permissions?: string }): Promise<Response> {
   let result: WriteResult;
   try {
     const data = fields.data === undefined ? {} : fieldJson("data", fields.data);
@@ -175,6 +203,13 @@ export async function postAttachment(c: AppContext): Promise<Response> {
     status: result.status,
     headers: { "Content-Type": "application/json", Location: recordUrl(c, record), ...timestampHeaders(result.timestamp) },
   });
+}
+
+export async function postAttachment(c: AppContext): Promise<Response> {
+  const record = recordOf(c);
+  await authorizeRecordWrite(c, targetOf(record));
+  const { upload, fields } = await readForm(c, record);
+  return commitUpload(c, record, upload, fields);
 }
 
 export async function deleteAttachment(c: AppContext): Promise<Response> {
