@@ -1,5 +1,6 @@
 /** Helpers of the attachment tests: multipart uploads to the real app, and the R2 bucket behind it. */
 import { env, exports } from "cloudflare:workers";
+import { buildApp } from "../../src/app";
 import { AUTH, urlOf, type Res, type Who } from "../resources/helpers";
 
 export interface FilePart {
@@ -17,6 +18,15 @@ export interface Upload {
   as?: Who;
   headers?: Record<string, string>;
   method?: string;
+  /** Worker settings overrides (`KINTO_*`); the Writers need `withWriterSettings` too. */
+  vars?: Record<string, string>;
+}
+
+const app = buildApp();
+
+/** Sends to the worker itself, or to an app over `{...env, ...vars}`. */
+export function fetchWith(request: Request, vars?: Record<string, string>): Promise<Response> {
+  return vars === undefined ? exports.default.fetch(request) : Promise.resolve(app.fetch(request, { ...(env as object), ...vars }));
 }
 
 export const IMAGE: FilePart = { filename: "image.jpg", content: "--fake--", type: "image/jpeg" };
@@ -37,7 +47,7 @@ async function toRes(response: Response): Promise<Res> {
 }
 
 /** POSTs a multipart form (default: one `image.jpg` file) to `url` (below `/v1`). */
-export async function upload(url: string, { files = [IMAGE], fields = {}, as = "alice", headers = {}, method = "POST" }: Upload = {}): Promise<Res> {
+export async function upload(url: string, { files = [IMAGE], fields = {}, as = "alice", headers = {}, method = "POST", vars }: Upload = {}): Promise<Res> {
   const form = new FormData();
   for (const [name, value] of Object.entries(fields)) form.append(name, value);
   for (const file of files) {
@@ -48,12 +58,12 @@ export async function upload(url: string, { files = [IMAGE], fields = {}, as = "
   const auth = AUTH[as];
   if (auth !== null) request.headers.set("Authorization", auth);
   for (const [name, value] of Object.entries(headers)) request.headers.set(name, value);
-  return toRes(await exports.default.fetch(request));
+  return toRes(await fetchWith(request, vars));
 }
 
 /** Sends a raw body (bytes or text) with the given Content-Type. */
-export async function postRaw(url: string, body: string | Uint8Array, contentType: string, as: Who = "alice"): Promise<Res> {
-  const headers = new Headers({ "Content-Type": contentType });
+export async function postRaw(url: string, body: string | Uint8Array, contentType: string | null, as: Who = "alice"): Promise<Res> {
+  const headers = new Headers(contentType === null ? {} : { "Content-Type": contentType });
   const auth = AUTH[as];
   if (auth !== null) headers.set("Authorization", auth);
   return toRes(await exports.default.fetch(new Request(urlOf({ url }), { method: "POST", body, headers })));

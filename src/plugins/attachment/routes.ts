@@ -45,9 +45,11 @@ function postedDataError(message: string): KintoError {
   return new KintoError({ status: 400, errno: ERRNO.INVALID_POSTED_DATA, message });
 }
 
-/** The record of the route's `:bid`, `:cid` and `:rid`. */
+/** The record of the route's `:bid`, `:cid` and `:rid`; 400 for an id no record may have. */
 export function recordOf(c: AppContext): RecordPath {
-  return { bucket: c.req.param("bid") ?? "", collection: c.req.param("cid") ?? "", id: c.req.param("rid") ?? "" };
+  const record = { bucket: c.req.param("bid") ?? "", collection: c.req.param("cid") ?? "", id: c.req.param("rid") ?? "" };
+  if (!SPECS.record.idPattern.test(record.id)) throw invalidParameter("path", "id", "Invalid object id");
+  return record;
 }
 
 export function targetOf(record: RecordPath) {
@@ -121,8 +123,23 @@ function fieldJson(name: string, text: string): JsonValue {
   }
 }
 
+/** What the form holds besides the file, checked once it is read (in kinto-attachment's order). */
+interface FormRest {
+  fields: { data?: string; permissions?: string };
+  /** `data` or `permissions` sent as a file. */
+  fileField: string | null;
+  /** The first field that has no meaning here. */
+  unknown: string | null;
+}
+
+function checkRest(rest: FormRest): void {
+  if (rest.fileField !== null) throw postedDataError(`body: '${rest.fileField}' field should be passed as form data, not files`);
+  for (const [name, text] of Object.entries(rest.fields)) fieldJson(name, text);
+  if (rest.unknown !== null) throw postedDataError(`body: '${rest.unknown}' not in ('data', 'permissions')`);
+}
+
 /** Reads the form: the file goes to R2 as it arrives; the fields are returned. */
-async function readForm(c: AppContext, record: RecordPath): Promise<{ upload: Upload; fields: Record<string, string> }> {
+async function readForm(c: AppContext, record: RecordPath): Promise<{ upload: Upload; fields: FormRest["fields"] }> {
   const boundary = boundaryOf(c.req.header("Content-Type"));
   if (boundary === null) {
     const contentType = c.req.header("Content-Type") ?? "";
@@ -132,25 +149,26 @@ async function readForm(c: AppContext, record: RecordPath): Promise<{ upload: Up
   const body = c.req.raw.body;
   if (body === null) throw postedDataError("Attachment missing.");
   let upload: Upload | null = null;
-  const fields: Record<string, string> = {};
+  const rest: FormRest = { fields: {}, fileField: null, unknown: null };
   try {
     for await (const part of parts(body, boundary)) {
-      if (part.name === "attachment" && upload === null) {
-        upload = await storePart(c, part, record);
+      if (part.name === "attachment") {
+        if (upload === null) upload = await storePart(c, part, record);
       } else if (part.name === "data" || part.name === "permissions") {
-        if (part.filename !== null) throw postedDataError(`body: '${part.name}' field should be passed as form data, not files`);
-        fields[part.name] = await part.text(MAX_BODY_BYTES);
-      } else if (part.name !== "attachment") {
-        throw postedDataError(`body: '${part.name}' not in ('data', 'permissions')`);
+        if (part.filename !== null) rest.fileField ??= part.name;
+        else rest.fields[part.name] = await part.text(MAX_BODY_BYTES);
+      } else {
+        rest.unknown ??= part.name;
       }
     }
+    if (upload === null) throw postedDataError("Attachment missing.");
+    checkRest(rest);
   } catch (error) {
     if (upload !== null) await abandonUpload(c.env.DB, filesBucket(c.env), upload.key, upload.own);
     if (error instanceof MultipartError) throw invalidParameter("body", null, error.message);
     throw error;
   }
-  if (upload === null) throw postedDataError("Attachment missing.");
-  return { upload, fields };
+  return { upload, fields: rest.fields };
 }
 
 /** The record write of an attachment route: a JSON merge of `data` (and `permissions`), or a creation. */

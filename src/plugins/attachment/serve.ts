@@ -2,7 +2,7 @@
  * `GET /v1/attachments/<key>`: the stored files, streamed from R2 (the default `base_url` of
  * the capability points here). Public, as the files of kinto-attachment are behind their
  * `base_url`: whoever has the location may download. Conditional requests (`If-None-Match`,
- * `If-Modified-Since`, …) and one byte `Range` are answered by R2 itself.
+ * `If-Modified-Since`, …) are answered by R2; one byte `Range` is served as 206 (several: the whole file).
  */
 import type { AppContext } from "../../context";
 import { objectNotFound } from "../../errors";
@@ -22,11 +22,19 @@ function keyOf(c: AppContext): string {
   }
 }
 
-function rangeHeader(object: R2Object): string | null {
-  const range = object.range;
-  if (range === undefined || !("offset" in range) || range.offset === undefined) return null;
-  const length = range.length ?? object.size - range.offset;
-  return `bytes ${range.offset}-${range.offset + length - 1}/${object.size}`;
+/** A single byte range of `Range` within `size` bytes; null to serve it whole; "unsatisfiable" for 416. */
+export function byteRange(header: string | null, size: number): { offset: number; length: number } | null | "unsatisfiable" {
+  const match = header === null ? null : /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  if (!match || (match[1] === "" && match[2] === "")) return null;
+  const [first, last] = [match[1] ?? "", match[2] ?? ""];
+  if (first === "") {
+    const suffix = Math.min(Number(last), size);
+    return suffix === 0 ? "unsatisfiable" : { offset: size - suffix, length: suffix };
+  }
+  const offset = Number(first);
+  if (offset >= size) return "unsatisfiable";
+  const end = last === "" ? size - 1 : Math.min(Number(last), size - 1);
+  return end < offset ? null : { offset, length: end - offset + 1 };
 }
 
 function hasBody(object: R2Object | R2ObjectBody): object is R2ObjectBody {
@@ -38,7 +46,15 @@ export async function serveAttachment(c: AppContext): Promise<Response> {
   const bucket = filesBucket(c.env);
   const head = c.req.method === "HEAD";
   const request = c.req.raw.headers;
-  const object = head ? await bucket.head(key) : await bucket.get(key, { range: request, onlyIf: request });
+  const wanted = request.get("Range");
+  let range: ReturnType<typeof byteRange> = null;
+  if (wanted !== null && !head) {
+    const stat = await bucket.head(key);
+    if (stat === null) throw objectNotFound("attachment", key);
+    range = byteRange(wanted, stat.size);
+    if (range === "unsatisfiable") return new Response(null, { status: 416, headers: { "Content-Range": `bytes */${stat.size}` } });
+  }
+  const object = head ? await bucket.head(key) : await bucket.get(key, { onlyIf: request, ...(range !== null ? { range } : {}) });
   if (object === null) throw objectNotFound("attachment", key);
   const headers = new Headers();
   object.writeHttpMetadata(headers);
@@ -55,9 +71,9 @@ export async function serveAttachment(c: AppContext): Promise<Response> {
     }
     return new Response(null, { status: failed ? 412 : 304, headers });
   }
-  const range = rangeHeader(object);
-  if (range !== null && request.has("Range")) {
-    headers.set("Content-Range", range);
+  if (range !== null) {
+    headers.set("Content-Range", `bytes ${range.offset}-${range.offset + range.length - 1}/${object.size}`);
+    headers.set("Content-Length", String(range.length));
     return new Response(object.body, { status: 206, headers });
   }
   headers.set("Content-Length", String(object.size));
