@@ -1,0 +1,74 @@
+// End to end with kinto-http.js' attachment methods against `wrangler dev` (its real local R2):
+// addAttachment uploads a data URI, the record carries the metadata, the capability's
+// base_url serves the bytes, removeAttachment nulls the field and the file is deleted.
+import { createHash } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { makeClient, uniqueId } from "./client";
+
+interface Metadata {
+  filename: string;
+  location: string;
+  hash: string;
+  mimetype: string;
+  size: number;
+}
+
+const TEXT = "Kinto attachments on R2 — ünïcödé and all.\n".repeat(50);
+
+function dataUri(text: string, mimetype: string, name: string): string {
+  return `data:${mimetype};name=${name};base64,${Buffer.from(text).toString("base64")}`;
+}
+
+async function fileUrl(baseUrl: string, location: string): Promise<string> {
+  return /^https?:/.test(location) ? location : `${baseUrl}${location}`;
+}
+
+describe("kinto-http attachments against wrangler dev", () => {
+  it("adds, serves, replaces and removes an attachment", async () => {
+    const client = makeClient();
+    const bid = uniqueId("att");
+    await client.createBucket(bid);
+    const bucket = client.bucket(bid);
+    await bucket.createCollection("fonts");
+    const fonts = bucket.collection("fonts");
+
+    const info = await client.fetchServerInfo();
+    const baseUrl = String((info.capabilities.attachments as { base_url: string }).base_url);
+    expect(baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1\/attachments\/$/);
+
+    const { data: record } = await fonts.addAttachment(dataUri(TEXT, "text/plain", "notes.txt"), { family: "sans" });
+    const attachment = (record as unknown as { attachment: Metadata }).attachment;
+    expect(record).toMatchObject({ family: "sans" });
+    expect(attachment).toMatchObject({
+      filename: "notes.txt",
+      mimetype: "text/plain",
+      size: Buffer.byteLength(TEXT),
+      hash: createHash("sha256").update(TEXT).digest("hex"),
+    });
+
+    const served = await fetch(await fileUrl(baseUrl, attachment.location));
+    expect(served.status).toBe(200);
+    expect(served.headers.get("content-type")).toBe("text/plain");
+    expect(await served.text()).toBe(TEXT);
+
+    const { data: replaced } = await fonts.addAttachment(dataUri("second", "text/plain", "other.txt"), { id: record.id });
+    const second = (replaced as unknown as { attachment: Metadata }).attachment;
+    expect(second.filename).toBe("other.txt");
+    expect(replaced).toMatchObject({ family: "sans" });
+    await expect.poll(async () => (await fetch(await fileUrl(baseUrl, attachment.location))).status).toBe(404);
+
+    await fonts.removeAttachment(record.id);
+    const { data: after } = await fonts.getRecord(record.id);
+    expect(after).toHaveProperty("attachment", null);
+    await expect.poll(async () => (await fetch(await fileUrl(baseUrl, second.location))).status).toBe(404);
+  });
+
+  it("an extension the server refuses surfaces as the client's error with Kinto's message", async () => {
+    const client = makeClient();
+    const bid = uniqueId("att");
+    await client.createBucket(bid);
+    await client.bucket(bid).createCollection("c");
+    const refused = client.bucket(bid).collection("c").addAttachment(dataUri("MZ", "application/octet-stream", "virus.exe"));
+    await expect(refused).rejects.toThrow(/File extension is not allowed/);
+  });
+});
