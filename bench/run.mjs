@@ -49,7 +49,8 @@ const CFG = {
   deepSamples: intFromEnv("BENCH_F_SAMPLES", QUICK ? 10 : 20),
   pageSize: 100,
   batchSize: 25,
-  scenarios: new Set((process.env.BENCH_SCENARIOS ?? "a,b,c,d,e,f,h,i").split(",").map((s) => s.trim()).filter(Boolean)),
+  uploadBytes: intFromEnv("BENCH_UPLOAD_BYTES", 1024 * 1024),
+  scenarios: new Set((process.env.BENCH_SCENARIOS ?? "a,b,c,d,e,f,h,i,u").split(",").map((s) => s.trim()).filter(Boolean)),
   keepState: process.env.BENCH_KEEP_STATE === "1",
   logLevel: process.env.BENCH_LOG_LEVEL || "none",
   probe: process.env.BENCH_PROBE !== "0",
@@ -62,7 +63,7 @@ const AUTH = `Basic ${Buffer.from("bench:bench").toString("base64")}`;
 const BUCKET = "bench";
 // No collection id may contain "/batch": a batch sub-request path containing "/batch" is
 // rejected as a recursive batch (Kinto's rule, kept by kinto-edge).
-const COLLECTIONS = { small: "small", big: "big", posts: "posts", bulk: "bulk", untracked: "untracked" };
+const COLLECTIONS = { small: "small", big: "big", posts: "posts", bulk: "bulk", untracked: "untracked", files: "files" };
 /** Scenario (h)'s baseline: a collection excluded from history (`history.exclude_resources`). */
 const UNTRACKED_VAR = `KINTO_HISTORY_EXCLUDE_RESOURCES:/buckets/${BUCKET}/collections/${COLLECTIONS.untracked}`;
 const recordsPath = (cid) => `/buckets/${BUCKET}/collections/${cid}/records`;
@@ -208,18 +209,40 @@ function ensureWrk() {
 }
 
 /**
+ * Scenario (u)'s request bodies, in a temporary directory: `raw` holds BENCH_UPLOAD_BYTES
+ * deterministic bytes, `multipart` the same bytes as the `attachment` file of a form.
+ */
+function uploadBodies(size) {
+  const dir = mkdtempSync(path.join(tmpdir(), "kinto-bench-upload-"));
+  const bytes = Buffer.alloc(size);
+  let state = 17;
+  for (let i = 0; i < size; i++) {
+    state = (state * 1103515245 + 12345) >>> 0;
+    bytes[i] = state >>> 24;
+  }
+  const boundary = "kintoBenchBoundary7MA4YWxkTrZu0gW";
+  const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="attachment"; filename="bench.bin.json"\r\nContent-Type: application/octet-stream\r\n\r\n`);
+  const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+  const raw = path.join(dir, "raw.bin");
+  const multipart = path.join(dir, "multipart.bin");
+  writeFileSync(raw, bytes);
+  writeFileSync(multipart, Buffer.concat([head, bytes, tail]));
+  return { dir, raw, multipart, contentType: `multipart/form-data; boundary=${boundary}`, sha256: createHash("sha256").update(bytes).digest("hex") };
+}
+
+/**
  * One wrk run. `url` absolute; `body` makes it a POST (bench/wrk/post.lua), else a GET.
  * Returns the parsed BENCH_JSON summary plus req/s.
  */
-async function runWrk({ url, body = null, auth = false, subStatuses = false, seconds = CFG.seconds, connections = CFG.connections }) {
-  const script = body === null ? "get.lua" : "post.lua";
+async function runWrk({ url, body = null, auth = false, subStatuses = false, seconds = CFG.seconds, connections = CFG.connections, script: custom = null, scriptEnv = {} }) {
+  const script = custom ?? (body === null ? "get.lua" : "post.lua");
   const threads = Math.min(CFG.threads, connections);
   const args = ["-t", String(threads), "-c", String(connections), "-d", `${seconds}s`, "--latency", "--timeout", `${CFG.timeout}s`, "-s", script];
   if (auth) args.push("-H", `Authorization: ${AUTH}`);
   args.push(url);
   const child = spawn("wrk", args, {
     cwd: WRK_DIR,
-    env: { ...process.env, BENCH_BODY: body ?? "", BENCH_SUB_STATUSES: subStatuses ? "1" : "0" },
+    env: { ...process.env, BENCH_BODY: body ?? "", BENCH_SUB_STATUSES: subStatuses ? "1" : "0", ...scriptEnv },
     stdio: ["ignore", "pipe", "pipe"],
   });
   owned.wrk.add(child);
@@ -755,6 +778,32 @@ async function main() {
     rows.e.created = (await totalRecords(kinto, COLLECTIONS.bulk)) - before;
   }
 
+  // (u): 1 MB attachments to new records, and the floor's bare R2 put of the same bytes.
+  if (want("u")) {
+    const upload = uploadBodies(CFG.uploadBytes);
+    const sample = await fetch(url(`${recordsPath(COLLECTIONS.files)}/probe/attachment`), {
+      method: "POST",
+      headers: { Authorization: AUTH, "Content-Type": upload.contentType },
+      body: readFileSync(upload.multipart),
+    });
+    const metadata = await sample.json();
+    checks.u = `one upload before the load: HTTP ${sample.status}, size ${metadata.size}, sha256 ${metadata.hash === upload.sha256 ? "matches" : "**differs**"}`;
+    if (sample.status !== 201 || metadata.size !== CFG.uploadBytes || metadata.hash !== upload.sha256) throw new Error(`(u) check failed: ${checks.u}`);
+    const uploadLoad = (base, file, contentType, prefix, suffix) => ({
+      url: base,
+      auth: true,
+      script: "upload.lua",
+      scriptEnv: { BENCH_BODY_FILE: file, BENCH_CONTENT_TYPE: contentType, BENCH_PATH_PREFIX: prefix, BENCH_PATH_SUFFIX: suffix },
+    });
+    rows.floorPut = await measure("floor POST /put (R2 put)", uploadLoad(`${floor.base}/`, upload.raw, "application/octet-stream", "/put/", ""), floor);
+    rows.u = await measure(
+      `(u) upload ${fmtInt(CFG.uploadBytes / 1024)} KiB attachment`,
+      uploadLoad(url("/"), upload.multipart, upload.contentType, `/v1${recordsPath(COLLECTIONS.files)}/`, "/attachment"),
+      kinto,
+    );
+    rmSync(upload.dir, { recursive: true, force: true });
+  }
+
   // (f): the big collection.
   let bigPages = null;
   if (want("f")) {
@@ -880,6 +929,14 @@ async function main() {
         "≥ 20 × (b) records/s",
         yes(rows.b ? ratio >= 20 : null),
       ),
+    );
+  }
+  if (rows.u && rows.floorPut) {
+    const mbps = (r) => (r.rps * CFG.uploadBytes) / 1e6;
+    const ratio = rows.u.rps / rows.floorPut.rps;
+    table.push(line("floor: `POST /put` (body → 1 R2 put)", rows.floorPut, `${fmt(mbps(rows.floorPut), 1)} MB/s, reference`, "—", "—"));
+    table.push(
+      line(`(u) \`POST …/attachment\`, ${fmtInt(CFG.uploadBytes / 1024)} KiB file`, rows.u, `${fmt(mbps(rows.u), 1)} MB/s = ${fmt(ratio, 2)} × put`, "≥ 0.8 × put", yes(ratio >= 0.8)),
     );
   }
   if (rows.i1 && rows.iN && historyPages) {

@@ -3,6 +3,8 @@
  *   GET  /const  → a constant JSON body (no I/O): the cost of wrangler dev + workerd + Hono.
  *   POST /insert → one RPC to one Durable Object, which does one D1 INSERT (no batching):
  *                  the cost of kinto-edge's write path shape without any Kinto logic.
+ *   POST /put/:key → the request body streamed into one R2 `put`: the cost of storing a file
+ *                  without parsing, hashing or recording it.
  */
 import { DurableObject } from "cloudflare:workers";
 import { Hono } from "hono";
@@ -10,6 +12,7 @@ import { Hono } from "hono";
 interface Env {
   DB: D1Database;
   INSERTER: DurableObjectNamespace<Inserter>;
+  FILES: R2Bucket;
 }
 
 export class Inserter extends DurableObject<Env> {
@@ -33,6 +36,13 @@ app.post("/insert", async (c) => {
   const stub = c.env.INSERTER.get(c.env.INSERTER.idFromName("floor"));
   const changes = await stub.insert(crypto.randomUUID(), data || "{}");
   return c.json({ inserted: changes }, 201);
+});
+
+app.post("/put/:key", async (c) => {
+  const body = c.req.raw.body;
+  if (body === null) return c.json({ error: "no body" }, 400);
+  const stored = await c.env.FILES.put(c.req.param("key"), body);
+  return c.json({ size: stored?.size ?? 0 }, 201);
 });
 
 export default app;

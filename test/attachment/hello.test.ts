@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { buildApp } from "../../src/app";
 import { env } from "cloudflare:workers";
 import { send } from "../resources/helpers";
+import { bucket } from "./helpers";
 
 const app = buildApp();
 
@@ -41,7 +42,7 @@ describe("heartbeat", () => {
     const res = await send({ url: "/__heartbeat__" });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ storage: true, permission: true, attachments: true });
-    const probe = await (env as { ATTACHMENTS: R2Bucket }).ATTACHMENTS.head("heartbeat-test/heartbeat.json");
+    const probe = await bucket().head("heartbeat-test/heartbeat.json");
     expect(probe).toBeNull();
   });
 

@@ -64,7 +64,7 @@ describe("types and extensions", () => {
       ["strings.ftl", "application/vnd.fluent"],
       ["cert.pem", "application/x-pem-file"],
       ["notes.txt", "text/plain"],
-    ]) {
+    ] as const) {
       const { res } = await uploadWith(vars, { files: [{ filename, content: "x", type: "text/plain" }] });
       expect(res.body.mimetype, filename).toBe(mimetype);
     }

@@ -78,9 +78,12 @@ export function checkAttachmentKept(change: WriteChange): void {
   throw new KintoError({ status: 400, errno: ERRNO.UNDEFINED, message: "Attachment metadata cannot be modified." });
 }
 
+/** Whether the commit of `change` may have made a file garbage. */
 function releasesFiles(change: WriteChange): boolean {
   if (change.action === "delete") return ["record", "collection", "bucket"].includes(change.resourceName);
-  return change.resourceName === "record" && change.by === ATTACHMENT_WRITER;
+  if (change.resourceName !== "record" || change.by !== ATTACHMENT_WRITER) return false;
+  const before = locationIn(change.old?.attachment);
+  return before !== null && before !== locationIn(change.data.attachment);
 }
 
 /** After a commit that released files: deletes the garbage from R2 (and whatever earlier sweeps left). */
