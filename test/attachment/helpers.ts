@@ -1,6 +1,7 @@
 /** Helpers of the attachment tests: multipart uploads to the real app, and the R2 bucket behind it. */
 import { env, exports } from "cloudflare:workers";
 import { buildApp } from "../../src/app";
+import { toRes } from "../permissions/helpers";
 import { AUTH, urlOf, type Res, type Who } from "../resources/helpers";
 
 export interface FilePart {
@@ -33,17 +34,6 @@ export const IMAGE: FilePart = { filename: "image.jpg", content: "--fake--", typ
 
 export function attachmentUrl(bid: string, cid: string, rid: string): string {
   return `/buckets/${bid}/collections/${cid}/records/${rid}/attachment`;
-}
-
-async function toRes(response: Response): Promise<Res> {
-  const text = await response.text();
-  let body: unknown = undefined;
-  try {
-    body = text === "" ? undefined : JSON.parse(text);
-  } catch {
-    body = undefined;
-  }
-  return { status: response.status, headers: response.headers, text, body };
 }
 
 /** POSTs a multipart form (default: one `image.jpg` file) to `url` (below `/v1`). */
