@@ -59,6 +59,7 @@ export function buildApp(): Hono<AppEnv> {
     userExtras: (userId, settings) => helloUserOf(PLUGINS, userId, settings),
     heartbeats: (env, settings) => heartbeatsOf(PLUGINS, env, settings),
   });
+  for (const plugin of PLUGINS) plugin.overrides?.(app);
   registerResources(app);
   registerBatch(app, PLUGINS);
   registerPermissions(app);

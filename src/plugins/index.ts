@@ -5,6 +5,7 @@ import { defaultBucketPlugin } from "./default-bucket";
 import { flushPlugin } from "./flush";
 import { historyPlugin } from "./history";
 import { openIDPlugin } from "./openid";
+import { remoteSettingsPlugin } from "./remote-settings";
 import type { Plugin } from "./plugin";
 
-export const PLUGINS: readonly Plugin[] = [accountsPlugin, attachmentPlugin, defaultBucketPlugin, flushPlugin, historyPlugin, openIDPlugin];
+export const PLUGINS: readonly Plugin[] = [accountsPlugin, attachmentPlugin, defaultBucketPlugin, flushPlugin, historyPlugin, openIDPlugin, remoteSettingsPlugin];

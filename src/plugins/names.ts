@@ -15,15 +15,15 @@ const NOT_YET = new Set([
   "kinto.plugins.prometheus",
   "kinto.plugins.statsd",
   "kinto_emailer",
-  "kinto_remote_settings",
   "kinto_signer",
-  "kinto_changes",
 ]);
 
 function includeName(entry: string, plugins: readonly Plugin[]): string | null {
   const short = entry.replace(/^kinto\.plugins\./, "");
   for (const plugin of plugins) {
-    if (plugin.name === entry || plugin.name === `kinto.plugins.${short}`) return plugin.name;
+    for (const name of [plugin.name, ...(plugin.aliases ?? [])]) {
+      if (name === entry || name === `kinto.plugins.${short}`) return plugin.name;
+    }
   }
   return null;
 }

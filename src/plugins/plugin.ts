@@ -60,6 +60,8 @@ export interface RewriteInput {
 export interface Plugin {
   /** Kinto's include name, e.g. `kinto.plugins.flush`. */
   readonly name: string;
+  /** Other include names that enable it (e.g. a plugin that was merged into this one). */
+  readonly aliases?: readonly string[];
   enabled(settings: Settings): boolean;
   /** The hello capability (id → value) while enabled, if any. */
   capabilities?(settings: Settings, request: CapabilityRequest): Record<string, Capability>;
@@ -85,6 +87,11 @@ export interface Plugin {
   heartbeat?(env: Bindings, settings: Settings): Promise<Record<string, boolean | null>>;
   /** Periodic upkeep (the worker's cron trigger): e.g. retrying deletions. */
   maintenance?(env: Bindings, settings: Settings): Promise<void>;
+  /**
+   * Adds routes registered before the core's, for paths a core route also matches (a virtual
+   * collection): they use `registerRoute`'s `shadows` option.
+   */
+  overrides?(app: Hono<AppEnv>): void;
   /** Adds routes and middleware; each route checks `enabled` per request. */
   register(app: Hono<AppEnv>): void;
 }

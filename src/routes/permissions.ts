@@ -7,7 +7,7 @@ import { timestampHeaders } from "../http/preconditions";
 import { empty, json, publicUrl } from "../http/respond";
 import { settingPrincipals } from "../permissions/authorize";
 import { permissionEntries } from "../permissions/entries";
-import { compareBySort, encodeToken, isAfterToken, matchesFilters, newNonce, nextPageUrl, parseListQuery, projectFields, sortValuesOf } from "../protocol/query";
+import { compareBySort, matchesFilters, memoryPage, parseListQuery } from "../protocol/query";
 import { isIncluded } from "../plugins/plugin";
 import { D1Storage } from "../storage/d1";
 import type { KintoObject } from "../wire";
@@ -38,20 +38,9 @@ async function listPermissions(c: AppContext): Promise<Response> {
     const total = String(matching.length);
     return empty(200, { ...headers, "Content-Type": "application/json", "Total-Objects": total, "Total-Records": total });
   }
-  const token = query.token;
-  const after = token ? matching.filter((entry) => isAfterToken(entry, query.sort, token)) : matching;
-  const page = after.slice(0, query.limit);
-  const last = page.at(-1);
-  if (after.length > query.limit && last) {
-    const next = encodeToken({
-      lastObject: sortValuesOf(last, query.sort),
-      offset: (token?.offset ?? 0) + page.length,
-      nonce: newNonce(),
-    });
-    headers["Next-Page"] = nextPageUrl(publicUrl(c), query.limit, next);
-  }
-  const fields = query.fields;
-  return json(c, 200, { data: fields ? page.map((entry) => projectFields(entry, fields)) : page }, headers);
+  const { data, nextPage } = memoryPage(matching, query, publicUrl(c));
+  if (nextPage !== null) headers["Next-Page"] = nextPage;
+  return json(c, 200, { data }, headers);
 }
 
 export function registerPermissions(app: Hono<AppEnv>): void {

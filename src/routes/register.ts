@@ -21,6 +21,11 @@ export interface RouteOptions {
    * allows no JSON answers 406. Utility endpoints (hello, heartbeat, batch) never do.
    */
   negotiated?: boolean;
+  /**
+   * The route shadows a core route of the same path (registered before it, see
+   * `Plugin.overrides`): while not enabled, requests go on to the core route instead of 404.
+   */
+  shadows?: boolean;
 }
 
 /** A registered route, as `GET /__api__` describes it. */
@@ -43,26 +48,31 @@ export function registerRoute(app: Hono<AppEnv>, path: string, methods: MethodTa
   const table: MethodTable = { ...methods };
   if (table.GET && !table.HEAD) table.HEAD = table.GET;
   const allowed = Object.keys(table);
-  const { enabled = () => true, negotiated = false } = options;
+  const { enabled = () => true, negotiated = false, shadows = false } = options;
+  /** Whether a shadowing route lets this request go on to the route it shadows. */
+  const passes = (c: AppContext) => shadows && !enabled(c.get("settings"));
   const catalog = catalogs.get(app) ?? [];
   catalog.push({ path, methods: allowed, enabled });
   catalogs.set(app, catalog);
   app.use(full, async (c, next) => {
+    if (passes(c)) return next();
     if (!enabled(c.get("settings"))) throw missingResource();
     if (negotiated && c.req.method !== "OPTIONS") checkAccept(c.req.header("Accept"));
     await next();
   });
   for (const [method, handler] of Object.entries(table)) {
-    app.on(method, full, handler);
+    app.on(method, full, shadows ? (c, next) => (passes(c) ? next() : handler(c)) : handler);
   }
-  app.options(full, (c) => {
+  app.options(full, (c, next) => {
+    if (passes(c)) return next();
     const response = preflight(c.get("settings"), c.req.raw, allowed);
     if (response === null) {
       throw invalidParameter("header", "Origin", "Preflight requests need Origin and Access-Control-Request-Method headers");
     }
     return response;
   });
-  app.all(full, () => {
+  app.all(full, (c, next) => {
+    if (passes(c)) return next();
     throw methodNotAllowed([...allowed, "OPTIONS"]);
   });
 }

@@ -8,6 +8,7 @@ export { parseListQuery } from "./parse";
 export { afterTokenSql, filtersSql, orderBySql, sortValuesOf } from "./compile";
 export { compareBySort, isAfterToken } from "./memory-order";
 export { matchesFilters } from "./memory-filter";
+export { memoryPage, type MemoryPage } from "./memory-page";
 export { decodeToken, encodeToken, newNonce } from "./token";
 export { projectFields } from "./fields";
 export { nextPageUrl } from "./next-page";

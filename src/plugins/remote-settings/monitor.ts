@@ -1,0 +1,48 @@
+/**
+ * The entries of the virtual collection `monitor/changes` (contract §12.1): one per monitored
+ * collection that has a records timestamp, with that timestamp. Read from the `timestamps`
+ * table in one query.
+ */
+import type { Settings } from "../../config";
+import type { KintoObject } from "../../wire";
+import { changesSettings } from "./settings";
+
+export const MONITOR_BUCKET = "monitor";
+export const CHANGES_COLLECTION = "changes";
+
+export interface MonitorEntry extends KintoObject {
+  bucket: string;
+  collection: string;
+  host: string;
+}
+
+const COLLECTION_URI = /^\/buckets\/([^/]+)\/collections\/([^/]+)$/;
+
+/** Whether `uri` is `resource` or below it (a bucket URI covers its collections). */
+function under(uri: string, resource: string): boolean {
+  return resource.includes("/collections/") ? uri.startsWith(resource) : uri.startsWith(`${resource}/`);
+}
+
+/** The UUID text of MD5(host + collection URI): the entry's stable id. */
+export async function entryId(host: string, bid: string, cid: string): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest("MD5", new TextEncoder().encode(`${host}/buckets/${bid}/collections/${cid}`)));
+  const hex = [...digest].map((byte) => byte.toString(16).padStart(2, "0")).join("");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** The monitored collections' records timestamps, in no particular order. */
+export async function monitorEntries(db: D1Database, settings: Settings): Promise<MonitorEntry[]> {
+  const { resources, excluded, entryHost } = changesSettings(settings);
+  if (resources.length === 0) return [];
+  const { results } = await db
+    .prepare("SELECT parent_id, last_modified FROM timestamps WHERE resource_name = 'record' AND parent_id LIKE '/buckets/%/collections/%'")
+    .all<{ parent_id: string; last_modified: number }>();
+  const entries: MonitorEntry[] = [];
+  for (const { parent_id: uri, last_modified } of results) {
+    const match = COLLECTION_URI.exec(uri);
+    if (match === null || !resources.some((resource) => under(uri, resource)) || excluded.some((resource) => under(uri, resource))) continue;
+    const [, bid = "", cid = ""] = match;
+    entries.push({ id: await entryId(entryHost, bid, cid), last_modified, bucket: bid, collection: cid, host: entryHost });
+  }
+  return entries;
+}
