@@ -50,7 +50,7 @@ const CFG = {
   pageSize: 100,
   batchSize: 25,
   uploadBytes: intFromEnv("BENCH_UPLOAD_BYTES", 1024 * 1024),
-  scenarios: new Set((process.env.BENCH_SCENARIOS ?? "a,b,c,d,e,f,h,i,u").split(",").map((s) => s.trim()).filter(Boolean)),
+  scenarios: new Set((process.env.BENCH_SCENARIOS ?? "a,b,c,d,e,f,h,i,u,j").split(",").map((s) => s.trim()).filter(Boolean)),
   keepState: process.env.BENCH_KEEP_STATE === "1",
   logLevel: process.env.BENCH_LOG_LEVEL || "none",
   probe: process.env.BENCH_PROBE !== "0",
@@ -63,7 +63,17 @@ const AUTH = `Basic ${Buffer.from("bench:bench").toString("base64")}`;
 const BUCKET = "bench";
 // No collection id may contain "/batch": a batch sub-request path containing "/batch" is
 // rejected as a recursive batch (Kinto's rule, kept by kinto-edge).
-const COLLECTIONS = { small: "small", big: "big", posts: "posts", bulk: "bulk", untracked: "untracked", files: "files" };
+const COLLECTIONS = { small: "small", big: "big", posts: "posts", bulk: "bulk", untracked: "untracked", files: "files", feed: "feed" };
+/**
+ * Scenario (j): the changes part of kinto_remote_settings on, and a TTL for changesets, so that
+ * anonymous polls are kept in the Workers Cache API.
+ */
+const CHANGES_VARS = [
+  "KINTO_INCLUDES:kinto.plugins.accounts kinto.plugins.default_bucket kinto.plugins.history kinto_attachment kinto_remote_settings",
+  "KINTO_RECORD_CACHE_EXPIRES_SECONDS:3600",
+];
+/** Records in scenario (j)'s collection (a typical Remote Settings collection). */
+const FEED_RECORDS = 200;
 /** Scenario (h)'s baseline: a collection excluded from history (`history.exclude_resources`). */
 const UNTRACKED_VAR = `KINTO_HISTORY_EXCLUDE_RESOURCES:/buckets/${BUCKET}/collections/${COLLECTIONS.untracked}`;
 const recordsPath = (cid) => `/buckets/${BUCKET}/collections/${cid}/records`;
@@ -706,7 +716,7 @@ async function main() {
   if (extraVars.length > 0) notes.push(`kinto-edge also ran with ${extraVars.map((v) => `\`--var ${v}\``).join(", ")}.`);
   const [floor, kinto] = await Promise.all([
     startWrangler({ name: "floor", config: snap.floor.config, ready: "/const" }),
-    startWrangler({ name: "kinto-edge", config: snap.kinto.config, vars: [seedBatchVar, UNTRACKED_VAR, ...extraVars], ready: "/v1/__lbheartbeat__" }),
+    startWrangler({ name: "kinto-edge", config: snap.kinto.config, vars: [seedBatchVar, UNTRACKED_VAR, ...CHANGES_VARS, ...extraVars], ready: "/v1/__lbheartbeat__" }),
   ]);
 
   // Hello: the batch limit actually in force.
@@ -802,6 +812,19 @@ async function main() {
       kinto,
     );
     rmSync(upload.dir, { recursive: true, force: true });
+  }
+
+  // (j): a collection's changeset, polled anonymously (edge-cached) and by a user (never cached).
+  if (want("j")) {
+    await expectOk(kinto, "PATCH", `/buckets/${BUCKET}/collections/${COLLECTIONS.feed}`, { permissions: { read: ["system.Everyone"] } });
+    seedInfo.feed = await seed(kinto, COLLECTIONS.feed, FEED_RECORDS, seedBatch, CFG.seedConcurrency, `'${COLLECTIONS.feed}'`);
+    const changeset = `/buckets/${BUCKET}/collections/${COLLECTIONS.feed}/changeset`;
+    const sample = await expectOk(kinto, "GET", `${changeset}?_expected=0`, undefined, [200]);
+    const expected = sample.json?.timestamp;
+    checks.j = `GET ${changeset}?_expected=0 → ${sample.status}, ${sample.json?.changes?.length} changes, timestamp ${expected}, Cache-Control ${sample.headers.get("Cache-Control")}`;
+    if (sample.json?.changes?.length !== FEED_RECORDS) throw new Error(`(j) check failed: ${checks.j}`);
+    rows.j1 = await measure("(j) changeset, cached (anonymous)", { url: url(`${changeset}?_expected=${expected}`) }, kinto);
+    rows.j2 = await measure("(j) changeset, uncached (a user)", { url: url(`${changeset}?_expected=${expected}`), auth: true }, kinto);
   }
 
   // (f): the big collection.
@@ -938,6 +961,11 @@ async function main() {
     table.push(
       line(`(u) \`POST …/attachment\`, ${fmtInt(CFG.uploadBytes / 1024)} KiB file`, rows.u, `${fmt(mbps(rows.u), 1)} MB/s = ${fmt(ratio, 2)} × put`, "≥ 0.8 × put", yes(ratio >= 0.8)),
     );
+  }
+  if (rows.j1 && rows.j2) {
+    const ratio = rows.j1.rps / fc.rps;
+    table.push(line(`(j) changeset of ${FEED_RECORDS} records, anonymous, edge-cached`, rows.j1, `${fmt(ratio, 2)} × const`, "≥ 0.8 × const", yes(ratio >= 0.8)));
+    table.push(line("(j) the same changeset for a user (never cached)", rows.j2, `${fmt(rows.j2.rps / fc.rps, 2)} × const; cached = ${fmt(rows.j1.rps / rows.j2.rps, 1)} × uncached`, "—", "—"));
   }
   if (rows.i1 && rows.iN && historyPages) {
     const ratio = rows.iN.p50_us / rows.i1.p50_us;
