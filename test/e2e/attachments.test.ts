@@ -33,7 +33,7 @@ describe("kinto-http attachments against wrangler dev", () => {
     const fonts = bucket.collection("fonts");
 
     const info = await client.fetchServerInfo();
-    const baseUrl = String((info.capabilities.attachments as { base_url: string }).base_url);
+    const baseUrl = String((info.capabilities.attachments as unknown as { base_url: string }).base_url);
     expect(baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1\/attachments\/$/);
 
     const { data: record } = await fonts.addAttachment(dataUri(TEXT, "text/plain", "notes.txt"), { family: "sans" });
