@@ -29,6 +29,8 @@ export interface ValidationDetail {
   /** A field name; an array index is a number (JSON-schema errors). */
   name: string | number | null;
   description: string;
+  /** A more specific errno than the envelope's 107 (Kinto's `raise_invalid(…, errno=…)`). */
+  errno?: number;
 }
 
 export interface ErrorBody {

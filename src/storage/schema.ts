@@ -93,3 +93,19 @@ export const attachmentFiles = sqliteTable(
   },
   (t) => [index("attachment_files_record").on(t.recordUri, t.state), index("attachment_files_state").on(t.state, t.createdAt)],
 );
+
+/**
+ * Pending OpenID Connect logins (`/openid/<p>/login`), by their random `state`. A row is
+ * consumed by one `DELETE … RETURNING`, so a state is traded at most once across isolates;
+ * rows past `expires_at` are refused and swept by later logins.
+ */
+export const openidStates = sqliteTable(
+  "openid_states",
+  {
+    state: text("state").primaryKey(),
+    provider: text("provider").notNull(),
+    callback: text("callback").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+  },
+  (t) => [index("openid_states_expiry").on(t.expiresAt)],
+);

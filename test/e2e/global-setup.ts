@@ -14,18 +14,17 @@
 // against an already running server instead.
 //
 // OpenID Connect: before wrangler starts, a tiny provider is served on
-// 127.0.0.1 (discovery, JWKS of a freshly generated RS256 key, userinfo), and
-// wrangler gets `--var` settings for a policy `localidp` pointing at it
-// (added to the policies and includes of wrangler.toml). Tests sign tokens with
-// the private key from `inject("openidProvider")` (null with KINTO_E2E_URL).
+// 127.0.0.1 (support/openid-provider.ts), and wrangler gets `--var` settings for
+// its policies `localidp` and `scopedidp` (added to the policies and includes of
+// wrangler.toml). Tests sign tokens with the private key from
+// `inject("openidProvider")` (null with KINTO_E2E_URL).
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, openSync, closeSync, readFileSync, rmSync } from "node:fs";
-import { createServer as createHttpServer, type Server } from "node:http";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { decodeJwt, exportJWK, generateKeyPair, type JWK } from "jose";
 import type { TestProject } from "vitest/node";
+import { openIDVars, startOpenIDProvider, type OpenIDProviderInfo } from "./support/openid-provider";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -34,15 +33,6 @@ declare module "vitest" {
     /** The local OpenID provider the server trusts, or null against an external server. */
     openidProvider: OpenIDProviderInfo | null;
   }
-}
-
-export interface OpenIDProviderInfo {
-  /** The policy name: user ids are `<name>:<sub>`. */
-  name: string;
-  issuer: string;
-  audience: string;
-  /** Private RS256 key (with `kid`) whose public half the JWKS serves. */
-  privateJwk: JWK;
 }
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -149,47 +139,9 @@ function tomlVar(name: string): string {
   return match?.[1] ?? "";
 }
 
-/** Serves discovery, the JWKS and userinfo (echoing the bearer token's sub/email) on 127.0.0.1. */
-async function startOpenIDProvider(): Promise<{ server: Server; info: OpenIDProviderInfo }> {
-  const { publicKey, privateKey } = await generateKeyPair("RS256", { extractable: true });
-  const kid = "e2e-key";
-  const jwks = { keys: [{ ...(await exportJWK(publicKey)), kid, alg: "RS256", use: "sig" }] };
-  const port = await freePort();
-  const issuer = `http://127.0.0.1:${port}`;
-  const server = createHttpServer((request, response) => {
-    const send = (status: number, body: unknown): void => {
-      response.writeHead(status, { "Content-Type": "application/json" }).end(JSON.stringify(body));
-    };
-    if (request.url === "/.well-known/openid-configuration") {
-      send(200, { issuer, jwks_uri: `${issuer}/jwks`, userinfo_endpoint: `${issuer}/userinfo` });
-    } else if (request.url === "/jwks") {
-      send(200, jwks);
-    } else if (request.url === "/userinfo") {
-      try {
-        const { sub, email } = decodeJwt(/^Bearer (\S+)$/.exec(request.headers.authorization ?? "")?.[1] ?? "");
-        send(200, { sub, email });
-      } catch {
-        send(401, { error: "invalid_token" });
-      }
-    } else {
-      send(404, { error: "not found" });
-    }
-  });
-  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
-  return { server, info: { name: "localidp", issuer, audience: "kinto-e2e", privateJwk: { ...(await exportJWK(privateKey)), kid, alg: "RS256" } } };
-}
-
-/** `--var` arguments enabling the `localidp` policy on top of wrangler.toml's settings. */
-function openIDVars(info: OpenIDProviderInfo): string[] {
-  const prefix = `KINTO_MULTIAUTH_POLICY_${info.name.toUpperCase()}_`;
-  const vars = {
-    KINTO_MULTIAUTH_POLICIES: `${tomlVar("KINTO_MULTIAUTH_POLICIES")} ${info.name}`,
-    KINTO_INCLUDES: `${tomlVar("KINTO_INCLUDES")} kinto.plugins.openid`,
-    [`${prefix}USE`]: "kinto.plugins.openid.OpenIDConnectPolicy",
-    [`${prefix}ISSUER`]: info.issuer,
-    [`${prefix}AUDIENCE`]: info.audience,
-    [`${prefix}CLIENT_ID`]: "kinto-e2e-client",
-  };
+/** `--var` arguments enabling the local provider's policies on top of wrangler.toml's settings. */
+function openIDArgs(info: OpenIDProviderInfo): string[] {
+  const vars = openIDVars(info, tomlVar("KINTO_MULTIAUTH_POLICIES"), tomlVar("KINTO_INCLUDES"));
   return Object.entries(vars).flatMap(([name, value]) => ["--var", `${name}:${value.trim()}`]);
 }
 
@@ -218,7 +170,7 @@ export default async function setup(project: TestProject): Promise<(() => Promis
     );
   }
 
-  const openid = await startOpenIDProvider();
+  const openid = await startOpenIDProvider(await freePort());
   const port = await freePort();
   const inspectorPort = await freePort();
   const logFd = openSync(logFile, "a");
@@ -234,7 +186,7 @@ export default async function setup(project: TestProject): Promise<(() => Promis
       "--inspector-port", String(inspectorPort),
       "--log-level", "warn",
       "--show-interactive-dev-session=false",
-      ...openIDVars(openid.info),
+      ...openIDArgs(openid.info),
     ],
     { cwd: ROOT, env: wranglerEnv, stdio: ["ignore", logFd, logFd], detached: true },
   );

@@ -48,6 +48,15 @@ describe.skipIf(provider === null)("OpenID Connect against wrangler dev", () => 
         header_type: "Bearer",
         userinfo_endpoint: `${provider?.issuer}/userinfo`,
       },
+      {
+        name: provider?.scopedName,
+        issuer: provider?.issuer,
+        auth_path: `/openid/${provider?.scopedName}/login`,
+        client_id: "",
+        audience: "",
+        header_type: "Bearer",
+        userinfo_endpoint: `${provider?.issuer}/userinfo`,
+      },
     ]);
   });
 

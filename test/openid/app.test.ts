@@ -1,17 +1,11 @@
 /**
  * The OpenID plugin inside the app (`buildApp().fetch` with extra settings): the `openid`
- * capability, hello's `user`, writes and challenges. The provider is a `fetch` stand-in
- * serving discovery, a locally generated JWKS and userinfo; every test uses its own issuer
- * so the per-isolate discovery and key set caches never leak between tests.
+ * capability, hello's `user`, writes and challenges, with the fake provider of app-helpers.ts.
  */
-import { env } from "cloudflare:workers";
-import { afterEach, beforeAll, describe, expect, test, vi } from "vitest";
-import { buildApp } from "../../src/app";
-import { clearVerifications } from "../../src/plugins/openid/policy";
+import { beforeAll, describe, expect, test, vi } from "vitest";
 import { uid } from "../resources/helpers";
-import { claims, fakeProviderFetch, jwksOf, nowSeconds, providerVars, sign, signingKey, type SigningKey } from "./helpers";
-
-const BASE = { KINTO_INCLUDES: "kinto.plugins.openid" };
+import { BASE, fakeProvider as fakeIdp, send } from "./app-helpers";
+import { claims, nowSeconds, signingKey, type SigningKey } from "./helpers";
 
 let key: SigningKey;
 let stranger: SigningKey;
@@ -21,34 +15,9 @@ beforeAll(async () => {
   stranger = await signingKey("RS256", "k1");
 });
 
-afterEach(() => {
-  vi.unstubAllGlobals();
-  vi.restoreAllMocks();
-  clearVerifications();
-});
-
 /** A provider `<name>` at a fresh issuer, served by a stubbed global fetch. */
 function fakeProvider(name = "idp", extra: Record<string, string> = {}, userinfo: Record<string, unknown> = {}) {
-  const issuer = `https://${uid("idp")}.test`;
-  const served = fakeProviderFetch(issuer, () => jwksOf(key), userinfo);
-  vi.stubGlobal("fetch", served.fetch);
-  const vars = { ...BASE, KINTO_MULTIAUTH_POLICIES: `basicauth ${name}`, ...providerVars(name, issuer, { audience: "api", ...extra }) };
-  const token = (overrides: Record<string, unknown> = {}, signer: SigningKey = key) => sign(signer, claims({ iss: issuer, aud: "api", ...overrides }));
-  return { issuer, vars, token, requested: served.requested };
-}
-
-async function send(vars: Record<string, string>, path: string, init: { method?: string; authorization?: string; body?: unknown } = {}) {
-  const headers = new Headers();
-  if (init.authorization) headers.set("Authorization", init.authorization);
-  if (init.body !== undefined) headers.set("Content-Type", "application/json");
-  const request = new Request(`http://localhost/v1${path}`, {
-    method: init.method ?? "GET",
-    headers,
-    ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
-  });
-  const response = await buildApp().fetch(request, { ...(env as object), ...vars });
-  const text = await response.text();
-  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
+  return fakeIdp(key, { name, extra, userinfo });
 }
 
 describe("openid capability", () => {

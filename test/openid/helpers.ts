@@ -56,13 +56,18 @@ export function provider(overrides: Partial<OpenIDProvider> = {}): OpenIDProvide
     verificationTtlSeconds: 86400,
     jwksUri: null,
     userinfoEndpoint: null,
+    introspectionEndpoint: null,
+    stateTtlSeconds: 3600,
+    stateLength: 32,
+    trustedCallbackUrls: [],
+    clients: new Map(),
     ...overrides,
   };
 }
 
-/** Sources serving `jwks` (and `userinfo`), counting the key set requests. */
-export function localSources(jwks: JSONWebKeySet, userinfo: Record<string, unknown> | null = null) {
-  const calls = { keySet: 0, userinfo: 0 };
+/** Sources serving `jwks` (and `userinfo`, `introspection`), counting the requests. */
+export function localSources(jwks: JSONWebKeySet, userinfo: Record<string, unknown> | null = null, introspection: Record<string, unknown> | null = null) {
+  const calls = { keySet: 0, userinfo: 0, introspect: 0 };
   const keySet = createLocalJWKSet(jwks);
   const sources: TokenSources = {
     keySet: async () => {
@@ -72,6 +77,10 @@ export function localSources(jwks: JSONWebKeySet, userinfo: Record<string, unkno
     userinfo: async () => {
       calls.userinfo += 1;
       return userinfo;
+    },
+    introspect: async () => {
+      calls.introspect += 1;
+      return introspection;
     },
   };
   return { sources, calls };
@@ -92,16 +101,31 @@ export function providerVars(name: string, issuer: string, extra: Record<string,
   return vars;
 }
 
+/** What the fake provider answers beyond discovery, the JWKS and userinfo. */
+export interface FakeEndpoints {
+  /** `POST /introspect` (form `token`): the answer for a token, `{active: false}` when null. */
+  introspect?: (token: string) => Record<string, unknown> | null;
+  /** `POST /token` (the form of the code exchange): the response. */
+  token?: (form: URLSearchParams) => Response;
+}
+
 /**
  * A `fetch` for `globalThis` that answers for the provider at `issuer`: discovery, `/jwks`,
- * and `/userinfo` (the profile of `userinfo`, 401 without a Bearer token). Records the URLs.
+ * `/userinfo` (the profile of `userinfo`, 401 without a Bearer token), `/introspect` and
+ * `/token` (see {@link FakeEndpoints}). Records the URLs, and the forms posted.
  */
-export function fakeProviderFetch(issuer: string, jwks: () => JSONWebKeySet, userinfo: Record<string, unknown> = {}) {
+export function fakeProviderFetch(issuer: string, jwks: () => JSONWebKeySet, userinfo: Record<string, unknown> = {}, endpoints: FakeEndpoints = {}) {
   const requested: string[] = [];
+  const posted: { url: string; form: URLSearchParams; authorization: string | null }[] = [];
   const fetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     const request = new Request(input, init);
     requested.push(request.url);
     const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
+    const form = async () => {
+      const parsed = new URLSearchParams(await request.text());
+      posted.push({ url: request.url, form: parsed, authorization: request.headers.get("Authorization") });
+      return parsed;
+    };
     switch (request.url) {
       case `${issuer}/.well-known/openid-configuration`:
         return json({
@@ -115,9 +139,15 @@ export function fakeProviderFetch(issuer: string, jwks: () => JSONWebKeySet, use
         return json(jwks());
       case `${issuer}/userinfo`:
         return /^Bearer \S+$/.test(request.headers.get("Authorization") ?? "") ? json(userinfo) : json({ error: "invalid_token" }, 401);
+      case `${issuer}/introspect`: {
+        const token = (await form()).get("token") ?? "";
+        return json(endpoints.introspect?.(token) ?? { active: false });
+      }
+      case `${issuer}/token`:
+        return endpoints.token ? endpoints.token(await form()) : json({ error: "invalid_grant" }, 400);
       default:
         return new Response("not found", { status: 404 });
     }
   };
-  return { fetch, requested };
+  return { fetch, requested, posted };
 }

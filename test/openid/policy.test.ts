@@ -19,6 +19,11 @@ describe("provider settings", () => {
       verificationTtlSeconds: 86400,
       jwksUri: null,
       userinfoEndpoint: null,
+      introspectionEndpoint: null,
+      stateTtlSeconds: 3600,
+      stateLength: 32,
+      trustedCallbackUrls: [],
+      clients: new Map(),
     });
   });
 
@@ -33,6 +38,11 @@ describe("provider settings", () => {
         verification_ttl_seconds: "60",
         jwks_uri: "https://idp.test/keys",
         userinfo_endpoint: "https://idp.test/me",
+        introspection_endpoint: "https://idp.test/introspect",
+        state_ttl_seconds: "600",
+        state_length: "16",
+        trusted_callback_urls: "https://admin.test/* http://localhost:3000/#/auth/*",
+        clients: '{"addon-a": {"prefix": "a", "scopes": ["kinto"]}, "addon-b": {"prefix": "b"}}',
       }),
     );
     expect(parseProvider(settings, "my-idp")).toEqual({
@@ -46,6 +56,14 @@ describe("provider settings", () => {
       verificationTtlSeconds: 60,
       jwksUri: "https://idp.test/keys",
       userinfoEndpoint: "https://idp.test/me",
+      introspectionEndpoint: "https://idp.test/introspect",
+      stateTtlSeconds: 600,
+      stateLength: 16,
+      trustedCallbackUrls: ["https://admin.test/*", "http://localhost:3000/#/auth/*"],
+      clients: new Map([
+        ["addon-a", { prefix: "a", scopes: ["kinto"] }],
+        ["addon-b", { prefix: "b", scopes: [] }],
+      ]),
     });
   });
 
@@ -61,6 +79,14 @@ describe("provider settings", () => {
     { vars: providerVars("p", ISSUER, { header_type: "Bear er" }), variable: "KINTO_MULTIAUTH_POLICY_P_HEADER_TYPE" },
     { vars: providerVars("p", ISSUER, { verification_ttl_seconds: "-1" }), variable: "KINTO_MULTIAUTH_POLICY_P_VERIFICATION_TTL_SECONDS" },
     { vars: providerVars("p", ISSUER, { jwks_uri: "/jwks" }), variable: "KINTO_MULTIAUTH_POLICY_P_JWKS_URI" },
+    { vars: providerVars("p", ISSUER, { introspection_endpoint: "x" }), variable: "KINTO_MULTIAUTH_POLICY_P_INTROSPECTION_ENDPOINT" },
+    { vars: providerVars("p", ISSUER, { state_ttl_seconds: "0" }), variable: "KINTO_MULTIAUTH_POLICY_P_STATE_TTL_SECONDS" },
+    { vars: providerVars("p", ISSUER, { state_length: "8" }), variable: "KINTO_MULTIAUTH_POLICY_P_STATE_LENGTH" },
+    { vars: providerVars("p", ISSUER, { clients: "[1]" }), variable: "KINTO_MULTIAUTH_POLICY_P_CLIENTS" },
+    { vars: providerVars("p", ISSUER, { clients: "{oops" }), variable: "KINTO_MULTIAUTH_POLICY_P_CLIENTS" },
+    { vars: providerVars("p", ISSUER, { clients: '{"c": {"prefix": "a:b"}}' }), variable: "KINTO_MULTIAUTH_POLICY_P_CLIENTS" },
+    { vars: providerVars("p", ISSUER, { clients: '{"c": {"prefix": "a"}, "d": {"prefix": "a"}}' }), variable: "KINTO_MULTIAUTH_POLICY_P_CLIENTS" },
+    { vars: providerVars("p", ISSUER, { clients: '{"c": {"prefix": "a", "scopes": "kinto"}}' }), variable: "KINTO_MULTIAUTH_POLICY_P_CLIENTS" },
   ])("$variable invalid → SettingsError naming it", ({ vars, variable }) => {
     expect(() => parseProvider(settingsWith(vars), "p")).toThrow(SettingsError);
     expect(() => parseProvider(settingsWith(vars), "p")).toThrow(variable);

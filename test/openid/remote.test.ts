@@ -1,6 +1,6 @@
 /** Discovery, key set and userinfo fetches (remote.ts), against a stubbed global `fetch`. */
 import { afterEach, beforeAll, describe, expect, test, vi } from "vitest";
-import { discover, discoveredMetadata, discoveryUrl, fetchUserinfo, keySetOf } from "../../src/plugins/openid/remote";
+import { discover, discoveredMetadata, discoveryUrl, fetchUserinfo, keySetOf, ProviderUnavailable } from "../../src/plugins/openid/remote";
 import { verifyToken } from "../../src/plugins/openid/verify";
 import { uid } from "../resources/helpers";
 import { claims, fakeProviderFetch, jwksOf, provider, sign, signingKey, type SigningKey } from "./helpers";
@@ -38,26 +38,37 @@ describe("discovery", () => {
     const issuer = freshIssuer();
     const requested = stub(() => Response.json({ jwks_uri: `${issuer}/jwks`, userinfo_endpoint: "javascript:alert(1)", token_endpoint: 42 }));
     expect(discoveredMetadata(issuer)).toBeNull();
-    expect(await discover(issuer)).toEqual({ jwks_uri: `${issuer}/jwks` });
-    expect(await discover(issuer)).toEqual({ jwks_uri: `${issuer}/jwks` });
+    expect(await discover(provider({ issuer }))).toEqual({ jwks_uri: `${issuer}/jwks` });
+    expect(await discover(provider({ issuer }))).toEqual({ jwks_uri: `${issuer}/jwks` });
     expect(requested).toHaveLength(1);
     expect(discoveredMetadata(issuer)).toEqual({ jwks_uri: `${issuer}/jwks` });
   });
 
   test.each([
-    { name: "an HTTP error", reply: () => new Response("oops", { status: 503 }) },
+    { name: "a 404", reply: () => new Response("no", { status: 404 }) },
     { name: "a non-JSON reply", reply: () => new Response("<html>") },
     { name: "a JSON array", reply: () => Response.json([]) },
+  ])("$name → null, not retried during the cooldown", async ({ reply }) => {
+    const issuer = freshIssuer();
+    const requested = stub(reply);
+    expect(await discover(provider({ issuer }))).toBeNull();
+    expect(await discover(provider({ issuer }))).toBeNull();
+    expect(requested).toHaveLength(1);
+  });
+
+  test.each([
+    { name: "a 5xx", reply: () => new Response("oops", { status: 503 }) },
     { name: "a network error", reply: (): Response => {
       throw new TypeError("fetch failed");
     } },
-  ])("$name → null, not retried during the cooldown", async ({ reply }) => {
-    vi.spyOn(console, "warn").mockImplementation(() => undefined);
+  ])("$name → the provider is unavailable, not retried during the cooldown", async ({ reply }) => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
     const issuer = freshIssuer();
     const requested = stub(reply);
-    expect(await discover(issuer)).toBeNull();
-    expect(await discover(issuer)).toBeNull();
+    await expect(discover(provider({ issuer }))).rejects.toBeInstanceOf(ProviderUnavailable);
+    await expect(discover(provider({ issuer }))).rejects.toBeInstanceOf(ProviderUnavailable);
     expect(requested).toHaveLength(1);
+    expect(warn).toHaveBeenCalledTimes(1);
   });
 
   test("no key set without jwks_uri: tokens are refused", async () => {
@@ -66,7 +77,7 @@ describe("discovery", () => {
     const p = provider({ issuer });
     expect(await keySetOf(p)).toBeNull();
     const token = await sign(key, claims({ iss: issuer }));
-    expect(await verifyToken(token, p, { keySet: () => keySetOf(p), userinfo: async () => null })).toBeNull();
+    expect((await verifyToken(token, p, { keySet: () => keySetOf(p), userinfo: async () => null, introspect: async () => null })).subject).toBeNull();
   });
 });
 
@@ -76,20 +87,22 @@ describe("key set", () => {
     const served = fakeProviderFetch(issuer, () => jwksOf(key));
     vi.stubGlobal("fetch", served.fetch);
     const p = provider({ issuer, jwksUri: `${issuer}/jwks` });
-    const sources = { keySet: () => keySetOf(p), userinfo: async () => null };
+    const sources = { keySet: () => keySetOf(p), userinfo: async () => null, introspect: async () => null };
     for (const sub of ["a", "b"]) {
       expect((await verifyToken(await sign(key, claims({ iss: issuer, sub })), p, sources))?.subject).toBe(sub);
     }
     expect(served.requested).toEqual([`${issuer}/jwks`]);
   });
 
-  test("an unreachable JWKS → null", async () => {
+  test("an unreachable JWKS → the provider is unavailable", async () => {
     vi.spyOn(console, "warn").mockImplementation(() => undefined);
     const issuer = freshIssuer();
     stub(() => new Response("down", { status: 500 }));
     const p = provider({ issuer, jwksUri: `${issuer}/jwks` });
     const token = await sign(key, claims({ iss: issuer }));
-    expect(await verifyToken(token, p, { keySet: () => keySetOf(p), userinfo: async () => null })).toBeNull();
+    await expect(verifyToken(token, p, { keySet: () => keySetOf(p), userinfo: async () => null, introspect: async () => null })).rejects.toBeInstanceOf(
+      ProviderUnavailable,
+    );
   });
 });
 

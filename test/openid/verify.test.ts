@@ -2,6 +2,7 @@
 import { base64url, SignJWT, UnsecuredJWT } from "jose";
 import { beforeAll, describe, expect, test, vi } from "vitest";
 import { MAX_TOKEN_LENGTH, verifyToken, type TokenSources } from "../../src/plugins/openid/verify";
+import { ProviderUnavailable } from "../../src/plugins/openid/remote";
 import type { OpenIDProvider } from "../../src/plugins/openid/settings";
 import { AUDIENCE, claims, CLIENT_ID, jwksOf, localSources, nowSeconds, provider, sign, signingKey, type SigningKey } from "./helpers";
 
@@ -48,7 +49,7 @@ describe("valid tokens", () => {
     const forClient = await sign(rsa, claims({ aud: CLIENT_ID }));
     const forApi = await sign(rsa, claims({ aud: AUDIENCE }));
     expect(await verifyToken(forClient, noAudience, localSources(jwks()).sources)).not.toBeNull();
-    expect(await verifyToken(forApi, noAudience, localSources(jwks()).sources)).toBeNull();
+    expect((await verifyToken(forApi, noAudience, localSources(jwks()).sources)).subject).toBeNull();
   });
 
   test("without audience nor client_id, aud is not checked", async () => {
@@ -112,21 +113,21 @@ const INVALID: Invalid[] = [
 describe("invalid tokens → null", () => {
   test.each(INVALID)("$name", async ({ token, provider: overrides }) => {
     const { sources } = localSources(jwks());
-    expect(await verifyToken(await token(), provider(overrides), sources)).toBeNull();
+    expect((await verifyToken(await token(), provider(overrides), sources)).subject).toBeNull();
   });
 
   test("a token of another issuer never asks for the key set", async () => {
     const { sources, calls } = localSources(jwks());
-    expect(await verifyToken(await sign(rsa, claims({ iss: "https://evil.test" })), provider(), sources)).toBeNull();
+    expect((await verifyToken(await sign(rsa, claims({ iss: "https://evil.test" })), provider(), sources)).subject).toBeNull();
     expect(calls.keySet).toBe(0);
   });
 
   test("an unknown key set (no jwks_uri) → null", async () => {
-    const sources: TokenSources = { keySet: async () => null, userinfo: async () => null };
-    expect(await verifyToken(await sign(rsa), provider(), sources)).toBeNull();
+    const sources: TokenSources = { keySet: async () => null, userinfo: async () => null, introspect: async () => null };
+    expect((await verifyToken(await sign(rsa), provider(), sources)).subject).toBeNull();
   });
 
-  test("a key set that cannot be fetched → null, logged without the token", async () => {
+  test("a key set that cannot be fetched → the provider is unavailable, logged without the token", async () => {
     const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
     const token = await sign(rsa);
     const sources: TokenSources = {
@@ -134,8 +135,9 @@ describe("invalid tokens → null", () => {
         throw new TypeError("fetch failed");
       },
       userinfo: async () => null,
+      introspect: async () => null,
     };
-    expect(await verifyToken(token, provider(), sources)).toBeNull();
+    await expect(verifyToken(token, provider(), sources)).rejects.toBeInstanceOf(ProviderUnavailable);
     expect(warn).toHaveBeenCalledTimes(1);
     expect(warn.mock.calls[0]?.join(" ")).not.toContain(token);
     warn.mockRestore();
@@ -166,12 +168,12 @@ describe("userinfo supplies a missing userid field", () => {
     { name: "an error or non-JSON reply", userinfo: null },
   ])("userinfo with $name → null", async ({ userinfo }) => {
     const { sources } = localSources(jwks(), userinfo);
-    expect(await verifyToken(await noEmail(), EMAIL, sources)).toBeNull();
+    expect((await verifyToken(await noEmail(), EMAIL, sources)).subject).toBeNull();
   });
 
   test("never called for an invalid token", async () => {
     const { sources, calls } = localSources(jwks(), { sub: "user-1", email: "x@example.com" });
-    expect(await verifyToken(await sign(other, claims({ email: undefined })), EMAIL, sources)).toBeNull();
+    expect((await verifyToken(await sign(other, claims({ email: undefined })), EMAIL, sources)).subject).toBeNull();
     expect(calls.userinfo).toBe(0);
   });
 });

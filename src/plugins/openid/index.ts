@@ -1,13 +1,15 @@
 /**
  * `kinto.plugins.openid` (contract §7.4): one authentication policy per configured provider,
- * the `openid` capability and `user.profile` in hello. The login flow (`/openid/<p>/login`,
- * `/openid/<p>/token`) is not served.
+ * the `openid` capability, `user.profile` in hello, and the login flow (`/openid/<p>/login`,
+ * `/openid/<p>/token`, login.ts).
  */
 import type { AuthPolicy } from "../../auth/policy";
 import type { Settings } from "../../config";
+import { registerRoute } from "../../routes/register";
 import { isIncluded, type Capability, type Plugin } from "../plugin";
+import { login, token } from "./login";
 import { openIDPolicy, profileOf } from "./policy";
-import { discover, discoveredMetadata } from "./remote";
+import { discoveredMetadata, warmDiscovery } from "./remote";
 import { providerOf, providersOf, type OpenIDProvider } from "./settings";
 
 const NAME = "kinto.plugins.openid";
@@ -63,9 +65,13 @@ export const openIDPlugin: Plugin = {
    */
   async rewrite({ method, path, settings }) {
     if ((method === "GET" || method === "HEAD") && HELLO_PATHS.has(path)) {
-      await Promise.all(providersOf(settings).map((provider) => (provider.userinfoEndpoint === null ? discover(provider.issuer) : null)));
+      await Promise.all(providersOf(settings).map((provider) => (provider.userinfoEndpoint === null ? warmDiscovery(provider) : null)));
     }
     return null;
   },
-  register() {},
+  register(app) {
+    const enabled = openIDPlugin.enabled;
+    registerRoute(app, "/openid/:provider/login", { GET: login }, { enabled });
+    registerRoute(app, "/openid/:provider/token", { GET: token }, { enabled });
+  },
 };

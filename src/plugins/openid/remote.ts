@@ -1,10 +1,19 @@
 /**
- * What a provider serves over HTTP: its discovery document, its key set (JWKS) and its
- * userinfo endpoint. Discovery documents and key sets are cached per isolate; a failed
- * discovery is retried after {@link FAILURE_COOLDOWN_MS}. Nothing here logs a token.
+ * What a provider serves over HTTP: its discovery document, its key set (JWKS), its
+ * userinfo, introspection (RFC 7662) and token endpoints. Discovery documents and key sets
+ * are cached per isolate. A provider that cannot be reached (network error, timeout, 5xx)
+ * raises {@link ProviderUnavailable}, remembered for {@link FAILURE_COOLDOWN_MS}; a 4xx or
+ * a malformed answer is a refusal (null). Nothing here logs a token or a secret.
  */
 import { createRemoteJWKSet, type JWTVerifyGetKey } from "jose";
 import type { OpenIDProvider } from "./settings";
+
+/** The provider could not answer: the request is worth retrying later (503). */
+export class ProviderUnavailable extends Error {
+  constructor(readonly provider: string) {
+    super(`OpenID provider ${provider} unavailable`);
+  }
+}
 
 /** The fields of an OpenID Provider Metadata document this plugin reads. */
 export interface ProviderMetadata {
@@ -13,6 +22,8 @@ export interface ProviderMetadata {
   authorization_endpoint?: string;
   token_endpoint?: string;
 }
+
+const METADATA_FIELDS = ["jwks_uri", "userinfo_endpoint", "authorization_endpoint", "token_endpoint"] as const;
 
 export type Profile = Record<string, unknown>;
 
@@ -28,8 +39,8 @@ interface Cached<T> {
   expires: number;
 }
 
-/** issuer → metadata (null: the last attempt failed). */
-const discovered = new Map<string, Cached<ProviderMetadata | null>>();
+/** issuer → metadata (null: no usable document; "down": unreachable). */
+const discovered = new Map<string, Cached<ProviderMetadata | null | "down">>();
 /** jwks_uri → jose's remote key set, which holds its own cache. */
 const keySets = new Map<string, JWTVerifyGetKey>();
 
@@ -47,44 +58,75 @@ function isHttpUrl(value: unknown): value is string {
   }
 }
 
-async function fetchJsonObject(url: string, headers: Record<string, string>): Promise<Profile | null> {
-  const response = await fetch(url, { headers: { Accept: "application/json", ...headers }, signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
+function errorName(error: unknown): string {
+  return error instanceof Error ? error.name : "error";
+}
+
+/**
+ * The JSON object at `url`: null on a 4xx or a body that is not a JSON object; throws
+ * {@link ProviderUnavailable} when the provider cannot answer.
+ */
+async function fetchJsonObject(provider: string, url: string, init: RequestInit = {}): Promise<Profile | null> {
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      ...init,
+      headers: { Accept: "application/json", ...(init.headers as Record<string, string> | undefined) },
+      signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
+    });
+  } catch (error) {
+    console.warn(`OpenID provider ${provider}: ${new URL(url).pathname} failed: ${errorName(error)}`);
+    throw new ProviderUnavailable(provider);
+  }
   if (!response.ok) {
     await response.body?.cancel();
+    if (response.status >= 500) {
+      console.warn(`OpenID provider ${provider}: ${new URL(url).pathname} answered ${response.status}`);
+      throw new ProviderUnavailable(provider);
+    }
     return null;
   }
   const body: unknown = await response.json().catch(() => null);
   return body !== null && typeof body === "object" && !Array.isArray(body) ? (body as Profile) : null;
 }
 
-/** The provider's metadata from discovery (cached), or null when it cannot be fetched. */
-export async function discover(issuer: string): Promise<ProviderMetadata | null> {
+/** The provider's metadata from discovery (cached), or null when it serves no usable document. */
+export async function discover(provider: OpenIDProvider): Promise<ProviderMetadata | null> {
+  const { issuer, name } = provider;
   const cached = discovered.get(issuer);
-  if (cached !== undefined && cached.expires > Date.now()) return cached.value;
+  if (cached !== undefined && cached.expires > Date.now()) {
+    if (cached.value === "down") throw new ProviderUnavailable(name);
+    return cached.value;
+  }
   let metadata: ProviderMetadata | null = null;
   try {
-    const document = await fetchJsonObject(discoveryUrl(issuer), {});
+    const document = await fetchJsonObject(name, discoveryUrl(issuer));
     if (document !== null) {
       metadata = {};
-      for (const key of ["jwks_uri", "userinfo_endpoint", "authorization_endpoint", "token_endpoint"] as const) {
-        if (isHttpUrl(document[key])) metadata[key] = document[key];
-      }
+      for (const key of METADATA_FIELDS) if (isHttpUrl(document[key])) metadata[key] = document[key];
     }
   } catch (error) {
-    console.warn(`OpenID discovery of ${issuer} failed: ${error instanceof Error ? error.name : "error"}`);
+    discovered.set(issuer, { value: "down", expires: Date.now() + FAILURE_COOLDOWN_MS });
+    throw error;
   }
   discovered.set(issuer, { value: metadata, expires: Date.now() + (metadata ? DISCOVERY_TTL_MS : FAILURE_COOLDOWN_MS) });
   return metadata;
 }
 
+/** `discover`, for a caller that only warms the cache: never throws. */
+export async function warmDiscovery(provider: OpenIDProvider): Promise<void> {
+  await discover(provider).catch(() => null);
+}
+
 /** The metadata already discovered in this isolate, without fetching. */
 export function discoveredMetadata(issuer: string): ProviderMetadata | null {
-  return discovered.get(issuer)?.value ?? null;
+  const value = discovered.get(issuer)?.value;
+  return value === undefined || value === "down" ? null : value;
 }
 
 /** The provider's key set getter (configured `jwks_uri`, else discovered), or null. */
 export async function keySetOf(provider: OpenIDProvider): Promise<JWTVerifyGetKey | null> {
-  const uri = provider.jwksUri ?? (await discover(provider.issuer))?.jwks_uri;
+  const uri = provider.jwksUri ?? (await discover(provider))?.jwks_uri;
   if (uri === undefined) return null;
   let keySet = keySets.get(uri);
   if (keySet === undefined) {
@@ -100,17 +142,58 @@ export async function keySetOf(provider: OpenIDProvider): Promise<JWTVerifyGetKe
 
 /** The userinfo endpoint (configured, else discovered), or null. */
 export async function userinfoEndpointOf(provider: OpenIDProvider): Promise<string | null> {
-  return provider.userinfoEndpoint ?? (await discover(provider.issuer))?.userinfo_endpoint ?? null;
+  return provider.userinfoEndpoint ?? (await discover(provider))?.userinfo_endpoint ?? null;
 }
 
-/** The userinfo profile for `token`; null on an HTTP error, a non-JSON reply or no endpoint. */
+/** The userinfo profile for `token`; null when the provider refuses it or has no endpoint. */
 export async function fetchUserinfo(provider: OpenIDProvider, token: string): Promise<Profile | null> {
   const endpoint = await userinfoEndpointOf(provider);
   if (endpoint === null) return null;
+  return fetchJsonObject(provider.name, endpoint, { headers: { Authorization: `Bearer ${token}` } });
+}
+
+/** `client_id:client_secret` as RFC 6749 §2.3.1 HTTP Basic client authentication. */
+function clientAuthorization(provider: OpenIDProvider): Record<string, string> {
+  if (provider.clientId === null) return {};
+  const encode = (value: string) => encodeURIComponent(value).replace(/%20/g, "+");
+  return { Authorization: `Basic ${btoa(`${encode(provider.clientId)}:${encode(provider.clientSecret ?? "")}`)}` };
+}
+
+/**
+ * RFC 7662 introspection of `token` at the configured endpoint, authenticated as the
+ * configured client: the response when `active` is true, else null.
+ */
+export async function introspectToken(provider: OpenIDProvider, token: string): Promise<Profile | null> {
+  if (provider.introspectionEndpoint === null) return null;
+  const answer = await fetchJsonObject(provider.name, provider.introspectionEndpoint, {
+    method: "POST",
+    headers: { "Content-Type": "application/x-www-form-urlencoded", ...clientAuthorization(provider) },
+    body: new URLSearchParams({ token, token_type_hint: "access_token" }).toString(),
+  });
+  return answer?.active === true ? answer : null;
+}
+
+/** The token endpoint's answer to an authorization code (RFC 6749 §4.1.3), as text. */
+export async function exchangeCode(provider: OpenIDProvider, code: string, redirectUri: string): Promise<{ status: number; body: string }> {
+  const endpoint = (await discover(provider))?.token_endpoint;
+  if (endpoint === undefined) throw new ProviderUnavailable(provider.name);
+  const form = new URLSearchParams({ code, grant_type: "authorization_code", redirect_uri: redirectUri, client_id: provider.clientId ?? "" });
+  if (provider.clientSecret !== null) form.set("client_secret", provider.clientSecret);
+  let response: Response;
   try {
-    return await fetchJsonObject(endpoint, { Authorization: `Bearer ${token}` });
+    response = await fetch(endpoint, {
+      method: "POST",
+      headers: { Accept: "application/json", "Content-Type": "application/x-www-form-urlencoded" },
+      body: form.toString(),
+      signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
+    });
   } catch (error) {
-    console.warn(`OpenID userinfo of ${provider.name} failed: ${error instanceof Error ? error.name : "error"}`);
-    return null;
+    console.warn(`OpenID provider ${provider.name}: token endpoint failed: ${errorName(error)}`);
+    throw new ProviderUnavailable(provider.name);
   }
+  if (response.status >= 500) {
+    await response.body?.cancel();
+    throw new ProviderUnavailable(provider.name);
+  }
+  return { status: response.status, body: await response.text() };
 }

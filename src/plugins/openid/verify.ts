@@ -1,12 +1,15 @@
 /**
- * Bearer token verification (contract §7.4, JWT variant): the token must be a JWT signed
- * by a key of the provider's key set, with `iss` = issuer, `aud` ∋ audience (else
- * client_id, when either is configured) and a current `exp` (and `nbf`). The user id is the
- * claim `userid_field`; when the token lacks it, the userinfo profile supplies it.
- * Every failure is a null result, never an exception; nothing here logs the token.
+ * Bearer token verification (contract §7.4). A JWT must be signed by a key of the
+ * provider's key set, with `iss` = issuer, an expected `aud` (see `expectedAudiences`) and
+ * a current `exp` (and `nbf`); its user id is the claim `userid_field`, else the userinfo
+ * profile's. A token that is not a JWT is opaque: the provider's introspection endpoint
+ * (RFC 7662) decides when configured, else its userinfo endpoint. With `clients`, the user id
+ * is scoped to the token's client (clients.ts). A refusal is a `subject: null` result;
+ * only {@link ProviderUnavailable} is thrown. Nothing here logs the token.
  */
 import { decodeJwt, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey, type JWTVerifyOptions } from "jose";
-import type { Profile } from "./remote";
+import { expectedAudiences, scopedSubject } from "./clients";
+import { ProviderUnavailable, type Profile } from "./remote";
 import type { OpenIDProvider } from "./settings";
 
 /** Asymmetric JWS algorithms only: a provider's public key set can never verify an HMAC. */
@@ -14,23 +17,37 @@ export const ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512",
 export const CLOCK_TOLERANCE_SECONDS = 30;
 /** Longer tokens are refused before any parsing. */
 export const MAX_TOKEN_LENGTH = 16_384;
+/** How long the provider's refusal of an opaque token is remembered. */
+export const REFUSAL_TTL_MS = 60_000;
 
-/** Where verification gets what the provider serves; injectable for tests. */
+/** Where verification gets what the provider serves; injectable for tests. May throw `ProviderUnavailable`. */
 export interface TokenSources {
   /** The provider's key set getter, or null when unknown. */
   keySet(): Promise<JWTVerifyGetKey | null>;
-  /** The userinfo profile for the token, or null (no endpoint, HTTP error, not JSON). */
+  /** The userinfo profile for the token, or null (refused, no endpoint). */
   userinfo(token: string): Promise<Profile | null>;
+  /** The RFC 7662 answer for an active token, or null (inactive, not configured). */
+  introspect(token: string): Promise<Profile | null>;
 }
 
 export interface VerifiedToken {
   /** The user id without the provider prefix. */
   subject: string;
-  /** The verified claims, or the userinfo profile when it supplied the user id. */
+  /** The verified claims, the introspection answer or the userinfo profile. */
   profile: Profile;
   /** Epoch ms after which the result must not be reused: min(now + verification_ttl, exp). */
   expiresAt: number;
 }
+
+/** A refused token; remembered until `expiresAt` (0: not remembered). */
+export interface RefusedToken {
+  subject: null;
+  expiresAt: number;
+}
+
+export type Verification = VerifiedToken | RefusedToken;
+
+const NOT_REMEMBERED: RefusedToken = { subject: null, expiresAt: 0 };
 
 function idOf(value: unknown): string | null {
   if (typeof value === "string" && value !== "") return value;
@@ -57,50 +74,82 @@ async function verifiedClaims(token: string, keySet: JWTVerifyGetKey, options: J
   }
 }
 
-/** A failure of the provider (key set fetch), as opposed to a bad token: worth a log line. */
-function isProviderFailure(error: unknown): boolean {
+/** A failure to get the provider's key set, as opposed to a bad token. */
+function isKeySetFailure(error: unknown): boolean {
   if (!(error instanceof errors.JOSEError)) return true;
   return ["ERR_JWKS_TIMEOUT", "ERR_JWKS_INVALID", "ERR_JOSE_GENERIC"].includes(error.code);
 }
 
-/** Verifies `token` for `provider`; null when it is not a valid token of this provider. */
-export async function verifyToken(
-  token: string,
-  provider: OpenIDProvider,
-  sources: TokenSources,
-  now: number = Date.now(),
-): Promise<VerifiedToken | null> {
-  if (token.length > MAX_TOKEN_LENGTH) return null;
+function accepted(provider: OpenIDProvider, profile: Profile, subject: string | null, expiresAt: number): Verification {
+  const scoped = subject === null ? null : scopedSubject(provider, profile, subject);
+  return scoped === null ? NOT_REMEMBERED : { subject: scoped, profile, expiresAt };
+}
+
+async function verifyJwt(token: string, provider: OpenIDProvider, sources: TokenSources, now: number): Promise<Verification> {
+  const keySet = await sources.keySet();
+  if (keySet === null) return NOT_REMEMBERED;
+  const audiences = expectedAudiences(provider);
+  let claims: JWTPayload;
   try {
-    // Unverified peek: a token of another issuer never costs a key set fetch.
-    if (decodeJwt(token).iss !== provider.issuer) return null;
-    const keySet = await sources.keySet();
-    if (keySet === null) return null;
-    const audience = provider.audience ?? provider.clientId;
-    const claims = await verifiedClaims(token, keySet, {
+    claims = await verifiedClaims(token, keySet, {
       issuer: provider.issuer,
-      ...(audience !== null ? { audience } : {}),
+      ...(audiences.length > 0 ? { audience: audiences } : {}),
       algorithms: ALGORITHMS,
       requiredClaims: ["exp"],
       clockTolerance: CLOCK_TOLERANCE_SECONDS,
       currentDate: new Date(now),
     });
-    let profile: Profile = claims;
-    let subject = idOf(claims[provider.useridField]);
-    if (subject === null) {
-      const userinfo = await sources.userinfo(token);
-      // OpenID Connect Core §5.3.2: the userinfo `sub` must be the token's.
-      if (userinfo === null || (claims.sub !== undefined && userinfo.sub !== claims.sub)) return null;
-      profile = userinfo;
-      subject = idOf(userinfo[provider.useridField]);
-      if (subject === null) return null;
-    }
-    const expiresAt = Math.min(now + provider.verificationTtlSeconds * 1000, (claims.exp as number) * 1000);
-    return { subject, profile, expiresAt };
   } catch (error) {
-    if (isProviderFailure(error)) {
+    if (isKeySetFailure(error)) {
       console.warn(`OpenID key set of ${provider.name} unavailable: ${error instanceof Error ? error.name : "error"}`);
+      throw new ProviderUnavailable(provider.name);
     }
-    return null;
+    return NOT_REMEMBERED;
   }
+  const expiresAt = Math.min(now + provider.verificationTtlSeconds * 1000, (claims.exp as number) * 1000);
+  const subject = idOf(claims[provider.useridField]);
+  if (subject !== null) return accepted(provider, claims, subject, expiresAt);
+  const userinfo = await sources.userinfo(token);
+  // OpenID Connect Core §5.3.2: the userinfo `sub` must be the token's.
+  if (userinfo === null || (claims.sub !== undefined && userinfo.sub !== claims.sub)) return NOT_REMEMBERED;
+  // The client and scopes are the token's, the user id the profile's.
+  const scoped = accepted(provider, claims, idOf(userinfo[provider.useridField]), expiresAt);
+  return scoped.subject === null ? scoped : { ...scoped, profile: userinfo };
+}
+
+/** An opaque token: introspection when configured, else userinfo (which names no client). */
+async function verifyOpaque(token: string, provider: OpenIDProvider, sources: TokenSources, now: number): Promise<Verification> {
+  const refused: RefusedToken = { subject: null, expiresAt: now + REFUSAL_TTL_MS };
+  const ttlEnd = now + provider.verificationTtlSeconds * 1000;
+  if (provider.introspectionEndpoint === null) {
+    // Userinfo cannot say which client a token is for: scoped identities need introspection.
+    if (provider.clients.size > 0) return NOT_REMEMBERED;
+    const profile = await sources.userinfo(token);
+    if (profile === null) return refused;
+    const subject = idOf(profile[provider.useridField]);
+    return subject === null ? refused : { subject, profile, expiresAt: ttlEnd };
+  }
+  const answer = await sources.introspect(token);
+  if (answer === null) return refused;
+  if (answer.iss !== undefined && answer.iss !== provider.issuer) return refused;
+  const exp = typeof answer.exp === "number" ? answer.exp * 1000 : Infinity;
+  if (exp <= now) return refused;
+  const audiences = expectedAudiences(provider);
+  const named = typeof answer.aud === "string" ? [answer.aud] : Array.isArray(answer.aud) ? answer.aud : null;
+  if (named !== null && audiences.length > 0 && !named.some((aud) => audiences.includes(aud as string))) return refused;
+  const verification = accepted(provider, answer, idOf(answer[provider.useridField]), Math.min(ttlEnd, exp));
+  return verification.subject === null ? refused : verification;
+}
+
+/** Verifies `token` for `provider`. Throws only `ProviderUnavailable`. */
+export async function verifyToken(token: string, provider: OpenIDProvider, sources: TokenSources, now: number = Date.now()): Promise<Verification> {
+  if (token.length > MAX_TOKEN_LENGTH) return NOT_REMEMBERED;
+  let issuer: unknown;
+  try {
+    issuer = decodeJwt(token).iss;
+  } catch {
+    return verifyOpaque(token, provider, sources, now);
+  }
+  // Unverified peek: a token of another issuer never costs a key set fetch.
+  return issuer === provider.issuer ? verifyJwt(token, provider, sources, now) : NOT_REMEMBERED;
 }
