@@ -55,6 +55,7 @@ describe("GET /openid/<p>/login", () => {
       redirect_uri: "http://localhost/v1/openid/idp/token",
       state: expect.stringMatching(/^[0-9a-f]{64}$/),
       prompt: "none",
+      audience: "api",
     });
     expect(await startLogin(vars)).not.toBe(params.state);
   });

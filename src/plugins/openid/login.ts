@@ -12,7 +12,7 @@ import { SettingsError, variableName } from "../../config";
 import { backendUnavailable, invalidParameters } from "../../errors";
 import { empty, origin } from "../../http/respond";
 import type { ValidationDetail } from "../../wire";
-import { discover, exchangeCode, ProviderUnavailable } from "./remote";
+import { discover, exchangeCode, isHttpUrl, ProviderUnavailable } from "./remote";
 import { providerOf, type OpenIDProvider } from "./settings";
 import { consumeState, randomState, saveState } from "./states";
 
@@ -41,15 +41,6 @@ function required(c: AppContext, names: string[], details: ValidationDetail[]): 
     else values[name] = value;
   }
   return values;
-}
-
-function isHttpUrl(value: string): boolean {
-  try {
-    const { protocol } = new URL(value);
-    return protocol === "https:" || protocol === "http:";
-  } catch {
-    return false;
-  }
 }
 
 function patternRegExp(pattern: string): RegExp {
@@ -114,6 +105,8 @@ export async function login(c: AppContext): Promise<Response> {
   await saveState(c.env.DB, state, provider.name, callback, provider.stateTtlSeconds);
   const params = new URLSearchParams({ client_id: clientId, response_type: "code", scope, redirect_uri: tokenUri(c, provider), state });
   if (prompt) params.set("prompt", prompt);
+  // Providers such as Auth0 issue an access token for an API (a JWT) only when asked for its audience.
+  if (provider.audience !== null) params.set("audience", provider.audience);
   const location = new URL(authorization);
   for (const [name, value] of params) location.searchParams.set(name, value);
   return empty(307, { Location: location.toString() });
