@@ -50,3 +50,20 @@ export interface ObjectEnvelope {
 export interface ListEnvelope {
   data: (KintoObject | Tombstone)[];
 }
+
+/**
+ * One message of a live changes subscription (`…/changes/live`): a record change, after its
+ * commit and in commit order, with the collection's `ETag` once it is applied (to resume
+ * with `_since`). Catch-up messages (`_since`) give each record's latest state: `update` or
+ * `delete`.
+ */
+export type LiveEvent =
+  | { action: "create" | "update"; timestamp: number; etag: string; data: KintoObject }
+  | { action: "delete"; timestamp: number; etag: string; tombstone: Tombstone };
+
+/** `POST …/changes/live`: a short-lived subscription token for clients that cannot send headers. */
+export interface LiveTokenEnvelope {
+  token: string;
+  /** Epoch milliseconds after which the token no longer opens a subscription. */
+  expires: number;
+}

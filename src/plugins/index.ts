@@ -5,7 +5,8 @@ import { defaultBucketPlugin } from "./default-bucket";
 import { flushPlugin } from "./flush";
 import { historyPlugin } from "./history";
 import { openIDPlugin } from "./openid";
+import { pushPlugin } from "./push";
 import { remoteSettingsPlugin } from "./remote-settings";
 import type { Plugin } from "./plugin";
 
-export const PLUGINS: readonly Plugin[] = [accountsPlugin, attachmentPlugin, defaultBucketPlugin, flushPlugin, historyPlugin, openIDPlugin, remoteSettingsPlugin];
+export const PLUGINS: readonly Plugin[] = [accountsPlugin, attachmentPlugin, defaultBucketPlugin, flushPlugin, historyPlugin, openIDPlugin, pushPlugin, remoteSettingsPlugin];

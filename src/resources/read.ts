@@ -1,13 +1,13 @@
 /** GET and HEAD on plural and object endpoints (contract §3.1.1, §3.1.4). */
-import type { Identity } from "../auth/identity";
 import type { AppContext } from "../context";
 import { ERRNO, KintoError, backendUnavailable, forbidden, invalidParameter, objectNotFound, unauthorized } from "../errors";
 import { recordCacheHeaders, resourceCacheHeaders } from "../http/cache";
 import { isNotModified, parsePreconditions, preconditionFailure, timestampHeaders } from "../http/preconditions";
 import { empty, json, publicUrl } from "../http/respond";
 import { visiblePermissions } from "../permissions/acl";
-import { isAllowed, urisToCheck, type Holds } from "../permissions/authorize";
+import { isAllowed, urisToCheck } from "../permissions/authorize";
 import { listAccess } from "../permissions/list-access";
+import { callerOf, holdsFrom } from "../permissions/caller";
 import { projectFields } from "../protocol/query/fields";
 import { nextPageUrl } from "../protocol/query/next-page";
 import { parseFields } from "../protocol/query/fields-param";
@@ -34,15 +34,6 @@ export const TO_DEPRECATED_ALERT = JSON.stringify({
 
 function denied(c: AppContext): KintoError {
   return c.get("identity").userId === null ? unauthorized() : forbidden();
-}
-
-/** The principals and user a grants read is for. */
-function callerOf(identity: Identity): { principals: string[]; users: string[] } {
-  return { principals: identity.principals, users: identity.userId === null ? [] : [identity.userId] };
-}
-
-function holdsFrom(state: State, principals: readonly string[]): Holds {
-  return (uri, permission) => state.holds(uri, permission, principals);
 }
 
 function cacheHeaders(c: AppContext, list: ListTarget, state: State): Record<string, string> {

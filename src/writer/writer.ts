@@ -2,10 +2,12 @@
  * One Durable Object per written parent (see design.md). Requests queue up; one drain loop
  * at a time takes everything queued and commits it as one group (group commit), so
  * read-check-assign-commit is one critical section and no two commits to a parent interleave.
- * Awaiting D1 does not hold the input gate; the single drain loop does.
+ * Awaiting D1 does not hold the input gate; the single drain loop does. A collection's Writer
+ * also holds the live subscribers of its records (live/hub.ts) and sends them each commit.
  */
 import { DurableObject } from "cloudflare:workers";
 import { settingsOf } from "../config";
+import { LiveHub } from "../live/hub";
 import type { Bindings } from "../env";
 import { D1Storage } from "../storage/d1";
 import { WriteEngine } from "./engine";
@@ -30,6 +32,28 @@ export class Writer extends DurableObject<Bindings> {
   private readonly cache = new StateCache();
   /** The write listeners (plugins) of every commit; the worker entry's subclass provides them. */
   protected readonly listeners: readonly WriteListener[] = [];
+  private readonly live: LiveHub;
+
+  constructor(ctx: DurableObjectState, env: Bindings) {
+    super(ctx, env);
+    this.live = new LiveHub(ctx, env);
+  }
+
+  /** A live subscription forwarded by the worker (the only HTTP this object serves). */
+  override async fetch(request: Request): Promise<Response> {
+    return this.live.accept(request);
+  }
+
+  /** Subscribers send nothing that matters; messages are ignored. */
+  override async webSocketMessage(): Promise<void> {}
+
+  override async webSocketClose(socket: WebSocket, code: number, reason: string): Promise<void> {
+    this.live.closed(socket, code, reason);
+  }
+
+  override async webSocketError(socket: WebSocket): Promise<void> {
+    this.live.closed(socket, 1011, "error");
+  }
 
   /** Applies the operations in order; they commit in one D1 transaction. JSON in, JSON out. */
   async apply(request: string): Promise<string> {
@@ -47,7 +71,10 @@ export class Writer extends DurableObject<Bindings> {
     this.draining = true;
     try {
       const settings = settingsOf(this.env);
-      const committed = (changes: readonly WriteChange[]) => this.ctx.waitUntil(afterCommit(this.listeners, changes, this.env, settings));
+      const committed = (changes: readonly WriteChange[]) => {
+        this.live.broadcast(changes);
+        this.ctx.waitUntil(afterCommit(this.listeners, changes, this.env, settings));
+      };
       const engine = new WriteEngine(new D1Storage(this.env.DB), settings, storageLedger(this.ctx.storage), this.cache, Date.now, this.listeners, committed);
       while (this.queue.length > 0) {
         const group = this.takeGroup();

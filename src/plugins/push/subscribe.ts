@@ -1,0 +1,69 @@
+/**
+ * `…/collections/{cid}/changes/live`: `GET` with `Upgrade: websocket` subscribes to the
+ * collection's changes (authenticated by the `Authorization` header or a `token`), `POST`
+ * gives a subscription token. Authorization is the one of `GET …/records`; the socket is
+ * accepted by the collection's Writer (live/hub.ts).
+ */
+import { AUTHENTICATED, EVERYONE, type Identity } from "../../auth/identity";
+import type { AppContext } from "../../context";
+import { forbidden, invalidParameter, invalidParameters, missingResource, unauthorized } from "../../errors";
+import { json } from "../../http/respond";
+import { liveAccess, type LiveAccess } from "../../live/access";
+import { SUBSCRIPTION_HEADER, type SubscribeRequest } from "../../live/hub";
+import { locationOf } from "../../resources/location";
+import { D1Storage } from "../../storage/d1";
+import { issueToken, tokenUser } from "./token";
+
+function collectionUriOf(bucket: string, collection: string): string {
+  return `/buckets/${bucket}/collections/${collection}`;
+}
+
+/** The caller's access to the collection's records, or the 401/403/404 a list read would answer. */
+async function accessOf(c: AppContext, identity: Identity): Promise<LiveAccess> {
+  const access = await liveAccess(new D1Storage(c.env.DB), c.get("settings"), locationOf(c), identity);
+  if (access === null) throw identity.userId === null ? unauthorized() : forbidden();
+  if (access === "missing") throw missingResource({ id: c.req.param("cid") ?? "", resource_name: "collection" });
+  return access;
+}
+
+/** `_since`: a list ETag (quoted or not) or a timestamp; null when absent. */
+function sinceOf(c: AppContext): number | null {
+  const raw = c.req.query("_since");
+  if (raw === undefined) return null;
+  const value = raw.replace(/^"(.*)"$/, "$1");
+  if (!/^\d{1,16}$/.test(value)) throw invalidParameter("querystring", "_since", "The value should be integer.");
+  return Number(value);
+}
+
+export async function subscribe(c: AppContext): Promise<Response> {
+  if (c.req.header("Upgrade")?.toLowerCase() !== "websocket") {
+    throw invalidParameters([{ location: "header", name: "Upgrade", description: "Expected a WebSocket upgrade (Upgrade: websocket)" }], 426);
+  }
+  const bucket = c.req.param("bid") ?? "";
+  const collection = c.req.param("cid") ?? "";
+  let identity = c.get("identity");
+  const token = c.req.query("token");
+  if (token !== undefined) {
+    const userId = await tokenUser(c.get("settings").userIdHmacSecret, token, collectionUriOf(bucket, collection));
+    if (userId === null) throw unauthorized();
+    identity = { userId, principals: [userId, EVERYONE, AUTHENTICATED] };
+  }
+  const since = sinceOf(c);
+  const access = await accessOf(c, identity);
+  const request: SubscribeRequest = {
+    subscription: { identity, bucket, collection, access, checkedAt: Date.now(), lastSent: since ?? 0 },
+    catchUp: since !== null,
+  };
+  const stub = c.env.WRITER.get(c.env.WRITER.idFromName(collectionUriOf(bucket, collection)));
+  const accepted = await stub.fetch("https://writer/live", { headers: { Upgrade: "websocket", [SUBSCRIPTION_HEADER]: JSON.stringify(request) } });
+  // A new Response: the Writer's has immutable headers, which the middlewares add to.
+  return new Response(null, { status: accepted.status, webSocket: accepted.webSocket });
+}
+
+export async function subscriptionToken(c: AppContext): Promise<Response> {
+  const identity = c.get("identity");
+  if (identity.userId === null) throw unauthorized();
+  await accessOf(c, identity);
+  const uri = collectionUriOf(c.req.param("bid") ?? "", c.req.param("cid") ?? "");
+  return json(c, 200, await issueToken(c.get("settings").userIdHmacSecret, identity.userId, uri));
+}

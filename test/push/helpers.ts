@@ -1,0 +1,59 @@
+/** Live subscriptions in the workerd tests: open a socket through the worker, collect its messages. */
+import { env, exports } from "cloudflare:workers";
+import { expect } from "vitest";
+import type { Bindings } from "../../src/env";
+import type { LiveEvent } from "../../src/wire";
+import { API, AUTH, send, uid, type Who } from "../resources/helpers";
+
+export interface Live {
+  socket: WebSocket;
+  events: LiveEvent[];
+  /** Resolves with the close code and reason once the server closes. */
+  closed: Promise<{ code: number; reason: string }>;
+}
+
+/** Opens `…/changes/live` (with `query`) as `who`; the answer when it is not a 101. */
+export async function subscribe(path: string, who: Who = "alice", query = ""): Promise<Live | Response> {
+  const headers = new Headers({ Upgrade: "websocket" });
+  const auth = AUTH[who];
+  if (auth !== null) headers.set("Authorization", auth);
+  const response = await exports.default.fetch(new Request(`${API}${path}/changes/live${query}`, { headers }));
+  if (response.status !== 101 || response.webSocket === null) return response;
+  const socket = response.webSocket;
+  socket.accept();
+  const events: LiveEvent[] = [];
+  socket.addEventListener("message", (event) => events.push(JSON.parse(String(event.data)) as LiveEvent));
+  const closed = new Promise<{ code: number; reason: string }>((resolve) => socket.addEventListener("close", (event) => resolve({ code: event.code, reason: event.reason })));
+  return { socket, events, closed };
+}
+
+export async function live(path: string, who: Who = "alice", query = ""): Promise<Live> {
+  const opened = await subscribe(path, who, query);
+  if (opened instanceof Response) throw new Error(`expected a 101, got ${opened.status}: ${await opened.text()}`);
+  return opened;
+}
+
+/** Waits until `live` holds `count` events (fails after a few seconds), then returns them. */
+export async function eventsOf(subscriber: Live, count: number): Promise<LiveEvent[]> {
+  for (let i = 0; i < 500 && subscriber.events.length < count; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  expect(subscriber.events).toHaveLength(count);
+  return subscriber.events;
+}
+
+/** Lets in-flight messages arrive (to assert that nothing more came). */
+export async function settle(): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, 100));
+}
+
+/** A bucket and a collection of alice's; its path. */
+export async function collection(): Promise<string> {
+  const bid = uid("live");
+  expect((await send({ method: "PUT", url: `/buckets/${bid}`, body: {} })).status).toBe(201);
+  expect((await send({ method: "PUT", url: `/buckets/${bid}/collections/c`, body: {} })).status).toBe(201);
+  return `/buckets/${bid}/collections/c`;
+}
+
+export function writerOf(collectionPath: string) {
+  const namespace = (env as unknown as Bindings).WRITER;
+  return namespace.get(namespace.idFromName(collectionPath));
+}
