@@ -57,3 +57,63 @@ export function writerOf(collectionPath: string) {
   const namespace = (env as unknown as Bindings).WRITER;
   return namespace.get(namespace.idFromName(collectionPath));
 }
+
+export interface Stream {
+  /** The `data` of each change message, with its `id`. */
+  events: (LiveEvent & { id: string })[];
+  /** The `close` message, once sent. */
+  closing: { code: number; reason: string } | null;
+  /** Resolves when the server ends the stream. */
+  ended: Promise<void>;
+  cancel(): Promise<void>;
+}
+
+/** Opens `…/changes/live` as a Server-Sent Events stream and parses what arrives. */
+export async function eventStream(path: string, who: Who = "alice", query = "", extra: Record<string, string> = {}): Promise<Stream> {
+  const headers = new Headers({ Accept: "text/event-stream", ...extra });
+  const auth = AUTH[who];
+  if (auth !== null) headers.set("Authorization", auth);
+  const response = await exports.default.fetch(new Request(`${API}${path}/changes/live${query}`, { headers }));
+  expect(response.status).toBe(200);
+  expect(response.headers.get("Content-Type")).toBe("text/event-stream; charset=utf-8");
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+  const stream: Stream = { events: [], closing: null, ended: Promise.resolve(), cancel: () => reader.cancel() };
+  const decoder = new TextDecoder();
+  stream.ended = (async () => {
+    let buffered = "";
+    for (;;) {
+      const { done, value } = await reader.read().catch(() => ({ done: true, value: undefined }));
+      if (done) return;
+      buffered += decoder.decode(value, { stream: true });
+      let end: number;
+      while ((end = buffered.indexOf("\n\n")) !== -1) {
+        const block = buffered.slice(0, end);
+        buffered = buffered.slice(end + 2);
+        const fields = Object.fromEntries(block.split("\n").filter((line) => !line.startsWith(":")).map((line) => [line.slice(0, line.indexOf(":")), line.slice(line.indexOf(":") + 2)]));
+        if (fields.event === "close") stream.closing = JSON.parse(fields.data ?? "{}");
+        else if (fields.data !== undefined) stream.events.push({ ...(JSON.parse(fields.data) as LiveEvent), id: fields.id ?? "" });
+      }
+    }
+  })();
+  return stream;
+}
+
+/** Waits until `stream` holds `count` events, then returns them. */
+export async function streamEventsOf(stream: Stream, count: number): Promise<Stream["events"]> {
+  for (let i = 0; i < 500 && stream.events.length < count; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  expect(stream.events).toHaveLength(count);
+  return stream.events;
+}
+
+
+
+/** `count` records stored straight into D1 (timestamps after now): a big backlog, fast. */
+export async function seedRecords(collectionPath: string, count: number): Promise<void> {
+  await (env as unknown as Bindings).DB.prepare(
+    `WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < ?1)
+     INSERT INTO objects (id, parent_id, resource_name, last_modified, data, deleted)
+     SELECT 'seeded-' || n, ?2, 'record', ?3 + n, '{}', 0 FROM seq`,
+  )
+    .bind(count, collectionPath, Date.now())
+    .run();
+}

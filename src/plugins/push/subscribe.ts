@@ -1,15 +1,16 @@
 /**
- * `…/collections/{cid}/changes/live`: `GET` with `Upgrade: websocket` subscribes to the
- * collection's changes (authenticated by the `Authorization` header or a `token`), `POST`
- * gives a subscription token. Authorization is the one of `GET …/records`; the socket is
- * accepted by the collection's Writer (live/hub.ts).
+ * `…/collections/{cid}/changes/live`: `GET` with `Upgrade: websocket` (or `Accept:
+ * text/event-stream`, for Server-Sent Events) subscribes to the collection's changes,
+ * authenticated by the `Authorization` header or a `token`; `POST` gives a subscription token.
+ * Authorization is the one of `GET …/records`; the collection's Writer holds the subscriber
+ * (live/hub.ts).
  */
 import { AUTHENTICATED, EVERYONE, type Identity } from "../../auth/identity";
 import type { AppContext } from "../../context";
 import { forbidden, invalidParameter, invalidParameters, missingResource, unauthorized } from "../../errors";
 import { json } from "../../http/respond";
 import { liveAccess, type LiveAccess } from "../../live/access";
-import { SUBSCRIPTION_HEADER, type SubscribeRequest } from "../../live/hub";
+import { SUBSCRIPTION_HEADER, type SubscribeRequest } from "../../live/subscription";
 import { locationOf } from "../../resources/location";
 import { D1Storage } from "../../storage/d1";
 import { issueToken, tokenUser } from "./token";
@@ -26,19 +27,26 @@ async function accessOf(c: AppContext, identity: Identity): Promise<LiveAccess> 
   return access;
 }
 
-/** `_since`: a list ETag (quoted or not) or a timestamp; null when absent. */
+/** `_since` (else an event stream's `Last-Event-ID`): a list ETag (quoted or not) or a timestamp; null when absent. */
 function sinceOf(c: AppContext): number | null {
-  const raw = c.req.query("_since");
+  const raw = c.req.query("_since") ?? c.req.header("Last-Event-ID");
   if (raw === undefined) return null;
   const value = raw.replace(/^"(.*)"$/, "$1");
   if (!/^\d{1,16}$/.test(value)) throw invalidParameter("querystring", "_since", "The value should be integer.");
   return Number(value);
 }
 
+function transportOf(c: AppContext): SubscribeRequest["transport"] {
+  if (c.req.header("Upgrade")?.toLowerCase() === "websocket") return "websocket";
+  if ((c.req.header("Accept") ?? "").toLowerCase().includes("text/event-stream")) return "event-stream";
+  throw invalidParameters(
+    [{ location: "header", name: "Upgrade", description: "Expected a WebSocket upgrade (Upgrade: websocket) or Accept: text/event-stream" }],
+    426,
+  );
+}
+
 export async function subscribe(c: AppContext): Promise<Response> {
-  if (c.req.header("Upgrade")?.toLowerCase() !== "websocket") {
-    throw invalidParameters([{ location: "header", name: "Upgrade", description: "Expected a WebSocket upgrade (Upgrade: websocket)" }], 426);
-  }
+  const transport = transportOf(c);
   const bucket = c.req.param("bid") ?? "";
   const collection = c.req.param("cid") ?? "";
   let identity = c.get("identity");
@@ -53,11 +61,15 @@ export async function subscribe(c: AppContext): Promise<Response> {
   const request: SubscribeRequest = {
     subscription: { identity, bucket, collection, access, checkedAt: Date.now(), lastSent: since ?? 0 },
     catchUp: since !== null,
+    transport,
   };
   const stub = c.env.WRITER.get(c.env.WRITER.idFromName(collectionUriOf(bucket, collection)));
-  const accepted = await stub.fetch("https://writer/live", { headers: { Upgrade: "websocket", [SUBSCRIPTION_HEADER]: JSON.stringify(request) } });
+  const headers: Record<string, string> = { [SUBSCRIPTION_HEADER]: JSON.stringify(request) };
+  if (transport === "websocket") headers.Upgrade = "websocket";
+  const accepted = await stub.fetch("https://writer/live", { headers });
   // A new Response: the Writer's has immutable headers, which the middlewares add to.
-  return new Response(null, { status: accepted.status, webSocket: accepted.webSocket });
+  if (transport === "websocket") return new Response(null, { status: accepted.status, webSocket: accepted.webSocket });
+  return new Response(accepted.body, { status: accepted.status, headers: new Headers(accepted.headers) });
 }
 
 export async function subscriptionToken(c: AppContext): Promise<Response> {

@@ -1,0 +1,95 @@
+/**
+ * Where a subscriber's messages go: a hibernatable WebSocket (its subscription is the socket's
+ * attachment, so it survives hibernation) or a Server-Sent Events stream (held in memory: an
+ * open stream keeps the Durable Object awake). Both take the same messages and close codes;
+ * an event stream, which has no close codes, gets a last `close` event carrying them.
+ */
+import type { Subscription } from "./subscription";
+
+export interface Sink {
+  /** Identifies the subscriber across calls (the socket, or the stream's entry). */
+  readonly key: object;
+  subscription(): Subscription | null;
+  save(subscription: Subscription): void;
+  /** Sends one JSON message of change `id` (its timestamp); false when the subscriber is gone. */
+  send(json: string, id: number): boolean;
+  close(code: number, reason: string): void;
+}
+
+export function socketSink(socket: WebSocket): Sink {
+  return {
+    key: socket,
+    subscription: () => socket.deserializeAttachment() as Subscription | null,
+    save: (subscription) => socket.serializeAttachment(subscription),
+    send(json) {
+      try {
+        socket.send(json);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    close(code, reason) {
+      try {
+        socket.close(code, reason);
+      } catch {
+        // Already closed.
+      }
+    },
+  };
+}
+
+const encoder = new TextEncoder();
+
+/** An open event stream and its subscription. */
+export class EventStream implements Sink {
+  readonly key = this;
+  readonly response: Response;
+  private readonly writer: WritableStreamDefaultWriter<Uint8Array>;
+  private current: Subscription;
+  private open = true;
+
+  constructor(subscription: Subscription, onGone: (stream: EventStream) => void) {
+    const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
+    this.writer = writable.getWriter();
+    this.current = subscription;
+    // The client went away: its reads stop and writes fail.
+    this.writer.closed.catch(() => undefined).finally(() => {
+      this.open = false;
+      onGone(this);
+    });
+    this.response = new Response(readable, {
+      status: 200,
+      headers: { "Content-Type": "text/event-stream; charset=utf-8", "Cache-Control": "no-cache" },
+    });
+    // A first comment line, so that clients and proxies see the stream start at once.
+    this.write(": live\n\n");
+  }
+
+  subscription(): Subscription {
+    return this.current;
+  }
+
+  save(subscription: Subscription): void {
+    this.current = subscription;
+  }
+
+  send(json: string, id: number): boolean {
+    return this.write(`id: ${id}\ndata: ${json}\n\n`);
+  }
+
+  close(code: number, reason: string): void {
+    if (!this.open) return;
+    this.write(`event: close\ndata: ${JSON.stringify({ code, reason })}\n\n`);
+    this.open = false;
+    this.writer.close().catch(() => undefined);
+  }
+
+  private write(text: string): boolean {
+    if (!this.open) return false;
+    this.writer.write(encoder.encode(text)).catch(() => {
+      this.open = false;
+    });
+    return true;
+  }
+}
