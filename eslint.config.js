@@ -1,5 +1,5 @@
 // ESLint flat config: @eslint/js + typescript-eslint recommended (syntactic
-// only, no type information: fast). `npm run lint` lints src, test and bench.
+// only, no type information: fast). `npm run lint` lints src, test, bench and client.
 import js from "@eslint/js";
 import { defineConfig, globalIgnores } from "eslint/config";
 import globals from "globals";
@@ -24,6 +24,11 @@ export default defineConfig([
         { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrorsIgnorePattern: "^_" },
       ],
     },
+  },
+  {
+    // The live-changes client module runs in browsers and in Node.
+    files: ["client/**"],
+    languageOptions: { globals: { ...globals.browser, ...globals.node } },
   },
   {
     // Node-side scripts: benchmarks, end-to-end setup, tool configs.
