@@ -12,6 +12,7 @@ import { closeSync, cpSync, mkdtempSync, openSync, readdirSync, readFileSync, rm
 import { createServer } from "node:net";
 import { cpus, loadavg, tmpdir } from "node:os";
 import path from "node:path";
+import { closeAll, latency, shortOf, subscribe } from "./fanout.mjs";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const BENCH = path.join(ROOT, "bench");
@@ -50,7 +51,9 @@ const CFG = {
   pageSize: 100,
   batchSize: 25,
   uploadBytes: intFromEnv("BENCH_UPLOAD_BYTES", 1024 * 1024),
-  scenarios: new Set((process.env.BENCH_SCENARIOS ?? "a,b,c,d,e,f,h,i,u,j").split(",").map((s) => s.trim()).filter(Boolean)),
+  fanoutSubscribers: intFromEnv("BENCH_FANOUT_SUBSCRIBERS", QUICK ? 100 : 1000),
+  fanoutSamples: intFromEnv("BENCH_FANOUT_SAMPLES", QUICK ? 10 : 50),
+  scenarios: new Set((process.env.BENCH_SCENARIOS ?? "a,b,c,d,e,f,h,i,u,j,p").split(",").map((s) => s.trim()).filter(Boolean)),
   keepState: process.env.BENCH_KEEP_STATE === "1",
   logLevel: process.env.BENCH_LOG_LEVEL || "none",
   probe: process.env.BENCH_PROBE !== "0",
@@ -63,13 +66,13 @@ const AUTH = `Basic ${Buffer.from("bench:bench").toString("base64")}`;
 const BUCKET = "bench";
 // No collection id may contain "/batch": a batch sub-request path containing "/batch" is
 // rejected as a recursive batch (Kinto's rule, kept by kinto-edge).
-const COLLECTIONS = { small: "small", big: "big", posts: "posts", bulk: "bulk", untracked: "untracked", files: "files", feed: "feed" };
+const COLLECTIONS = { small: "small", big: "big", posts: "posts", bulk: "bulk", untracked: "untracked", files: "files", feed: "feed", fanout: "fanout" };
 /**
  * Scenario (j): the changes part of kinto_remote_settings on, and a TTL for changesets, so that
  * anonymous polls are kept in the Workers Cache API.
  */
 const CHANGES_VARS = [
-  "KINTO_INCLUDES:kinto.plugins.accounts kinto.plugins.default_bucket kinto.plugins.history kinto_attachment kinto_remote_settings",
+  "KINTO_INCLUDES:kinto.plugins.accounts kinto.plugins.default_bucket kinto.plugins.history kinto_attachment kinto_remote_settings kinto_edge.push",
   "KINTO_RECORD_CACHE_EXPIRES_SECONDS:3600",
 ];
 /** Records in scenario (j)'s collection (a typical Remote Settings collection). */
@@ -788,6 +791,26 @@ async function main() {
     rows.e.created = (await totalRecords(kinto, COLLECTIONS.bulk)) - before;
   }
 
+  // (p): the same POSTs as (b), into a collection followed by WebSocket subscribers.
+  if (want("p")) {
+    if (!rows.b) rows.b = await measure("(b) POST record", { url: url(recordsPath(COLLECTIONS.posts)), body: postBody, auth: true }, kinto);
+    if (CFG.freshServers) await restart(kinto, "before (p)", { quiet: true });
+    const followed = `/buckets/${BUCKET}/collections/${COLLECTIONS.fanout}`;
+    log(`  (p) opening ${fmtInt(CFG.fanoutSubscribers)} subscriptions`);
+    const subscribers = await subscribe(kinto.base, followed, AUTH, CFG.fanoutSubscribers);
+    try {
+      const before = await totalRecords(kinto, COLLECTIONS.fanout);
+      rows.p = await measure(`(p) POST, ${fmtInt(CFG.fanoutSubscribers)} subscribers`, { url: url(recordsPath(COLLECTIONS.fanout)), body: postBody, auth: true }, null);
+      const created = (await totalRecords(kinto, COLLECTIONS.fanout)) - before;
+      rows.p.latency = await latency(kinto.base, followed, AUTH, subscribers, CFG.fanoutSamples);
+      rows.p.short = shortOf(subscribers, created + CFG.fanoutSamples);
+      checks.p = `${fmtInt(created)} records created under load, then ${CFG.fanoutSamples} probes; subscribers short of messages: ${rows.p.short}; probe deliveries ${fmtInt(rows.p.latency.deliveries)}, missing ${rows.p.latency.missing}`;
+      log(`  (p) ${checks.p}`);
+    } finally {
+      closeAll(subscribers);
+    }
+  }
+
   // (u): 1 MB attachments to new records, and the floor's bare R2 put of the same bytes.
   if (want("u")) {
     const upload = uploadBodies(CFG.uploadBytes);
@@ -952,6 +975,14 @@ async function main() {
         "≥ 20 × (b) records/s",
         yes(rows.b ? ratio >= 20 : null),
       ),
+    );
+  }
+  if (rows.p && rows.b) {
+    const ratio = rows.p.rps / rows.b.rps;
+    table.push(line(`(p) \`POST\` a record, ${fmtInt(CFG.fanoutSubscribers)} live subscribers`, rows.p, `${fmt(ratio, 2)} × (b)`, "≥ 0.8 × (b)", yes(ratio >= 0.8 && rows.p.short === 0)));
+    const delay = rows.p.latency;
+    table.push(
+      `| (p) delivery after the 201, ${CFG.fanoutSamples} sequential POSTs × ${fmtInt(CFG.fanoutSubscribers)} subscribers | — | ${fmtMs(delay.p50_us)} | ${fmtMs(delay.p99_us)} | ${delay.missing} missing | — | every change delivered | ${yes(delay.missing === 0 && rows.p.short === 0)} |`,
     );
   }
   if (rows.u && rows.floorPut) {

@@ -10,7 +10,8 @@
  *   storage holds after it; changes committed meanwhile wait and are sent after, so a change
  *   committed while the catch-up query runs is neither lost nor sent twice.
  * - Authorization is the one of `GET …/records` (live/access.ts), decided on subscribe and again
- *   before the first change sent more than {@link REAUTHORIZE_AFTER_MS} after the last decision:
+ *   before the first change sent more than `push.reauthorize_seconds` (default
+ *   {@link REAUTHORIZE_AFTER_MS}) after the last decision:
  *   a lost permission or group membership stops the stream within that bound (close
  *   `CLOSE_FORBIDDEN`).
  * - Bounded memory: a catch-up beyond {@link MAX_CATCH_UP} changes, or more than
@@ -32,10 +33,21 @@ export const MAX_CATCH_UP = 1000;
 export const MAX_WAITING = 1000;
 export const REAUTHORIZE_AFTER_MS = 30_000;
 
-/** A change as broadcast: its message and the ACL that decides who sees it (null: tombstone). */
+/** `push.reauthorize_seconds` (`KINTO_PUSH_REAUTHORIZE_SECONDS`), in ms; the default when absent or not an integer ≥ 0. */
+export function reauthorizeAfterMs(lookup: (name: string) => string | undefined): number {
+  const raw = lookup("push.reauthorize_seconds");
+  return raw !== undefined && /^\d{1,9}$/.test(raw) ? Number(raw) * 1000 : REAUTHORIZE_AFTER_MS;
+}
+
+/** A change as broadcast: its message (serialized once) and the ACL that decides who sees it (null: tombstone). */
 interface Outgoing {
   event: LiveEvent;
+  json: string;
   permissions: Permissions | null;
+}
+
+function outgoing(event: LiveEvent, permissions: Permissions | null): Outgoing {
+  return { event, json: JSON.stringify(event), permissions };
 }
 
 function eventOf(object: KintoObject | Tombstone, action: "create" | "update" | "delete"): LiveEvent {
@@ -49,9 +61,10 @@ export class LiveHub {
   private readonly waiting = new Map<object, Outgoing[]>();
   private readonly streams = new Set<EventStream>();
 
+  /** `envOf`: the Writer's bindings and settings, read at each use. */
   constructor(
     private readonly ctx: DurableObjectState,
-    private readonly env: Bindings,
+    private readonly envOf: () => Bindings,
   ) {}
 
   /** Accepts a subscription the worker's route forwarded (already authorized). */
@@ -84,26 +97,27 @@ export class LiveHub {
   broadcast(changes: readonly WriteChange[]): void {
     const sinks: Sink[] = [...this.ctx.getWebSockets().map(socketSink), ...this.streams];
     if (sinks.length === 0) return;
-    const outgoing: Outgoing[] = changes
+    const changed: Outgoing[] = changes
       .filter((change) => change.resourceName === "record")
-      .map((change) => ({ event: eventOf(change.data, change.action), permissions: change.action === "delete" ? null : change.permissions }));
-    if (outgoing.length === 0) return;
+      .map((change) => outgoing(eventOf(change.data, change.action), change.action === "delete" ? null : change.permissions));
+    if (changed.length === 0) return;
     const now = Date.now();
+    const reauthorizeAfter = reauthorizeAfterMs(settingsOf(this.envOf()).lookup);
     for (const sink of sinks) {
       const queued = this.waiting.get(sink.key);
       if (queued !== undefined) {
-        queued.push(...outgoing);
+        queued.push(...changed);
         if (queued.length > MAX_WAITING) this.close(sink, CLOSE_RESYNC, "Too many changes waiting: resubscribe with _since");
         continue;
       }
       const subscription = sink.subscription();
       if (subscription === null) continue;
-      if (now - subscription.checkedAt > REAUTHORIZE_AFTER_MS) {
-        this.waiting.set(sink.key, [...outgoing]);
+      if (now - subscription.checkedAt >= reauthorizeAfter) {
+        this.waiting.set(sink.key, [...changed]);
         this.ctx.waitUntil(this.reauthorize(sink, subscription));
         continue;
       }
-      this.send(sink, subscription, outgoing);
+      this.send(sink, subscription, changed);
     }
   }
 
@@ -125,14 +139,14 @@ export class LiveHub {
   }
 
   /** Sends the changes after `lastSent` the subscriber sees (`filtered`: already decided by the query). */
-  private send(sink: Sink, subscription: Subscription, outgoing: readonly Outgoing[], filtered = false): void {
+  private send(sink: Sink, subscription: Subscription, changes: readonly Outgoing[], filtered = false): void {
     let lastSent = subscription.lastSent;
-    for (const { event, permissions } of outgoing) {
+    for (const { event, json, permissions } of changes) {
       if (event.timestamp <= lastSent || (!filtered && !sees(subscription.access, permissions))) continue;
-      if (!sink.send(JSON.stringify(event), event.timestamp)) break;
+      if (!sink.send(json, event.timestamp)) break;
       lastSent = event.timestamp;
     }
-    if (lastSent !== subscription.lastSent) sink.save({ ...subscription, lastSent });
+    if (lastSent !== subscription.lastSent) sink.save({ ...subscription, lastSent }, false);
   }
 
   /** Sends what the subscriber waited for, then lets changes flow directly again. */
@@ -151,7 +165,7 @@ export class LiveHub {
         this.close(sink, CLOSE_RESYNC, "Too many changes since _since: list the collection, then resubscribe");
         return;
       }
-      const missed = rows.map((row): Outgoing => ({ event: eventOf(toWire(rowToObject(row)), "update"), permissions: null }));
+      const missed = rows.map((row) => outgoing(eventOf(toWire(rowToObject(row)), "update"), null));
       this.send(sink, subscription, missed, true);
       this.flush(sink, sink.subscription() ?? subscription);
     } catch (error) {
@@ -169,7 +183,7 @@ export class LiveHub {
         WHERE object_id = ?1 || '/records/' || objects.id AND permission IN ('read', 'write')
           AND principal IN (SELECT value FROM json_each(?4)))`;
     const all = subscription.access.kind === "all";
-    const statement = this.env.DB.prepare(`${base} ${all ? "" : shared} ORDER BY last_modified LIMIT ?3`);
+    const statement = this.envOf().DB.prepare(`${base} ${all ? "" : shared} ORDER BY last_modified LIMIT ?3`);
     const bound = all
       ? statement.bind(uri, subscription.lastSent, MAX_CATCH_UP + 1)
       : statement.bind(uri, subscription.lastSent, MAX_CATCH_UP + 1, JSON.stringify(subscription.access.principals));
@@ -179,7 +193,7 @@ export class LiveHub {
   private async reauthorize(sink: Sink, subscription: Subscription): Promise<void> {
     try {
       const location = { bucket: subscription.bucket, collection: subscription.collection };
-      const access = await liveAccess(new D1Storage(this.env.DB), settingsOf(this.env), location, subscription.identity);
+      const access = await liveAccess(new D1Storage(this.envOf().DB), settingsOf(this.envOf()), location, subscription.identity);
       if (access === null || access === "missing") {
         this.close(sink, CLOSE_FORBIDDEN, "No longer allowed to read this collection");
         return;

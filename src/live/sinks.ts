@@ -10,17 +10,35 @@ export interface Sink {
   /** Identifies the subscriber across calls (the socket, or the stream's entry). */
   readonly key: object;
   subscription(): Subscription | null;
-  save(subscription: Subscription): void;
+  /** Keeps the subscription; `durable: false` where losing it to hibernation is harmless (`lastSent`). */
+  save(subscription: Subscription, durable?: boolean): void;
   /** Sends one JSON message of change `id` (its timestamp); false when the subscriber is gone. */
   send(json: string, id: number): boolean;
   close(code: number, reason: string): void;
 }
 
+/**
+ * Subscriptions of awake sockets. The attachment is written when access changes, not for each
+ * change sent: after hibernation its `lastSent` may be older than the truth, which is harmless,
+ * since a change is broadcast once, at its commit, and a catch-up keeps its own `lastSent`.
+ */
+const awake = new WeakMap<WebSocket, Subscription>();
+
 export function socketSink(socket: WebSocket): Sink {
   return {
     key: socket,
-    subscription: () => socket.deserializeAttachment() as Subscription | null,
-    save: (subscription) => socket.serializeAttachment(subscription),
+    subscription() {
+      let subscription = awake.get(socket);
+      if (subscription === undefined) {
+        subscription = (socket.deserializeAttachment() as Subscription | null) ?? undefined;
+        if (subscription !== undefined) awake.set(socket, subscription);
+      }
+      return subscription ?? null;
+    },
+    save(subscription, durable = true) {
+      awake.set(socket, subscription);
+      if (durable) socket.serializeAttachment(subscription);
+    },
     send(json) {
       try {
         socket.send(json);

@@ -36,7 +36,7 @@ export class Writer extends DurableObject<Bindings> {
 
   constructor(ctx: DurableObjectState, env: Bindings) {
     super(ctx, env);
-    this.live = new LiveHub(ctx, env);
+    this.live = new LiveHub(ctx, () => this.env);
   }
 
   /** A live subscription forwarded by the worker (the only HTTP this object serves). */

@@ -3,12 +3,12 @@
  * permissions as `GET …/records`, one message per committed change in commit order, never one
  * for a refused write, resume with `_since` without loss or duplicate, tokens for browsers.
  */
-import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, test } from "vitest";
 import { MAX_CATCH_UP } from "../../src/live/hub";
-import { CLOSE_FORBIDDEN, CLOSE_RESYNC, type Subscription } from "../../src/live/subscription";
-import { send } from "../resources/helpers";
-import { collection, eventsOf, live, seedRecords, settle, subscribe, writerOf } from "./helpers";
+import { CLOSE_FORBIDDEN, CLOSE_RESYNC } from "../../src/live/subscription";
+import { call, withWriterSettings } from "../permissions/helpers";
+import { AUTH, send } from "../resources/helpers";
+import { collection, eventsOf, live, seedRecords, settle, subscribe } from "./helpers";
 
 const post = (path: string, data: Record<string, unknown>) => send({ method: "POST", url: `${path}/records`, body: { data } });
 
@@ -167,16 +167,22 @@ describe("losing access", () => {
     const bucket = path.split("/collections/")[0] ?? "";
     const bob = `basicauth:${await bobId()}`;
     await send({ method: "PATCH", url: bucket, body: { permissions: { read: [bob] } } });
-    const subscriber = await live(path, "bob");
-    await post(path, { n: 1 });
-    await eventsOf(subscriber, 1);
-    await send({ method: "PATCH", url: bucket, headers: { "Content-Type": "application/json-patch+json" }, body: [{ op: "remove", path: `/permissions/read/${bob}` }] });
-    // Pretend the last decision is old, as it would be after REAUTHORIZE_AFTER_MS.
-    await runInDurableObject(writerOf(path), (_instance, state) => {
-      for (const socket of state.getWebSockets()) socket.serializeAttachment({ ...(socket.deserializeAttachment() as Subscription), checkedAt: 0 });
+    // Re-check at every change (the delay is 30 s by default).
+    await withWriterSettings({ KINTO_PUSH_REAUTHORIZE_SECONDS: "0" }, [path], async () => {
+      const subscriber = await live(path, "bob");
+      await post(path, { n: 1 });
+      await eventsOf(subscriber, 1);
+      await send({ method: "PATCH", url: bucket, headers: { "Content-Type": "application/json-patch+json" }, body: [{ op: "remove", path: `/permissions/read/${bob}` }] });
+      await post(path, { n: 2 });
+      expect((await subscriber.closed).code).toBe(CLOSE_FORBIDDEN);
+      expect(subscriber.events).toHaveLength(1);
     });
-    await post(path, { n: 2 });
-    expect((await subscriber.closed).code).toBe(CLOSE_FORBIDDEN);
-    expect(subscriber.events).toHaveLength(1);
+  });
+
+  test("a malformed KINTO_PUSH_REAUTHORIZE_SECONDS → 500 naming it", async () => {
+    const path = await collection();
+    const bad = await call({ url: `${path}/changes/live`, auth: AUTH.alice, headers: { Upgrade: "websocket" }, vars: { KINTO_PUSH_REAUTHORIZE_SECONDS: "soon" } });
+    expect(bad.status).toBe(500);
+    expect(bad.body.message).toContain("KINTO_PUSH_REAUTHORIZE_SECONDS");
   });
 });

@@ -6,6 +6,7 @@
  * (live/hub.ts).
  */
 import { AUTHENTICATED, EVERYONE, type Identity } from "../../auth/identity";
+import { SettingsError, variableName } from "../../config";
 import type { AppContext } from "../../context";
 import { forbidden, invalidParameter, invalidParameters, missingResource, unauthorized } from "../../errors";
 import { json } from "../../http/respond";
@@ -45,7 +46,14 @@ function transportOf(c: AppContext): SubscribeRequest["transport"] {
   );
 }
 
+/** Refuses a malformed `push.reauthorize_seconds` here, where a 500 can name it (the Writer falls back to the default). */
+function checkSettings(c: AppContext): void {
+  const raw = c.get("settings").lookup("push.reauthorize_seconds");
+  if (raw !== undefined && !/^\d{1,9}$/.test(raw)) throw new SettingsError(variableName("push.reauthorize_seconds"), `expected an integer ≥ 0, got ${JSON.stringify(raw)}`);
+}
+
 export async function subscribe(c: AppContext): Promise<Response> {
+  checkSettings(c);
   const transport = transportOf(c);
   const bucket = c.req.param("bid") ?? "";
   const collection = c.req.param("cid") ?? "";
