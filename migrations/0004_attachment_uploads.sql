@@ -17,6 +17,8 @@ CREATE TABLE `attachment_uploads` (
 	`mimetype` text NOT NULL,
 	`size` integer NOT NULL,
 	`part_size` integer NOT NULL,
+	`next_part` integer NOT NULL,
+	`hash_state` text NOT NULL,
 	`data` text,
 	`permissions` text,
 	`state` text NOT NULL,

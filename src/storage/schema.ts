@@ -114,6 +114,10 @@ export const attachmentUploads = sqliteTable(
     mimetype: text("mimetype").notNull(),
     size: integer("size").notNull(),
     partSize: integer("part_size").notNull(),
+    /** Parts are taken in order: the next one expected (1-based). */
+    nextPart: integer("next_part").notNull(),
+    /** The sha256 of the parts so far (uploads/sha256.ts `save`). */
+    hashState: text("hash_state").notNull(),
     /** The record fields and permissions to write at completion, as JSON text. */
     data: text("data"),
     permissions: text("permissions"),

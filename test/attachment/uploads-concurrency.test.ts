@@ -42,7 +42,7 @@ describe("completion vs other uploads on one record", () => {
     });
     const stored = await bucket().get(record.attachment.location);
     expect(await sha256(new Uint8Array(await (stored as R2ObjectBody).arrayBuffer()))).toBe(record.attachment.hash);
-  });
+  }, 60_000);
 
   it("two completions of one upload: one wins, the other is refused", async () => {
     const t = await target();

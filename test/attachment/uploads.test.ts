@@ -5,8 +5,8 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
-import { send } from "../resources/helpers";
-import { bucket, ledger, sha256, upload } from "./helpers";
+import { AUTH, send } from "../resources/helpers";
+import { bucket, fetchWith, ledger, sha256, upload } from "./helpers";
 import { PART, bytes, complete, create, putPart, recordUrl, target, uploadLarge } from "./uploads-helpers";
 
 async function uploadRows(): Promise<number> {
@@ -15,10 +15,10 @@ async function uploadRows(): Promise<number> {
 }
 
 describe("a multipart upload", () => {
-  it("of 3.5 parts sent out of order: the record's attachment, hash of the whole file, stored and served", async () => {
+  it("of 3.5 parts: the record's attachment, hash of the whole file, stored and served", async () => {
     const t = await target();
     const content = bytes(Math.floor(PART * 3.5));
-    const res = await uploadLarge(t, content, { order: [4, 2, 1, 3], extra: { data: { family: "sans" }, mimetype: "application/x-model" } });
+    const res = await uploadLarge(t, content, { extra: { data: { family: "sans" }, mimetype: "application/x-model" } });
     expect(res.status, res.text).toBe(201);
     const hash = await sha256(content);
     expect(res.body).toEqual({ filename: "model.bin.json", location: expect.stringMatching(/^[0-9a-f-]{36}\.json$/), hash, mimetype: "application/x-model", size: content.length });
@@ -58,24 +58,45 @@ describe("a multipart upload", () => {
     }
   });
 
-  it("tells which parts it holds, takes a part again (the last one sent counts), with a chosen part size", async () => {
+  it("tells which parts it holds; takes them in order only, each once; with a chosen part size", async () => {
     const t = await target();
     const partSize = PART + 1024;
     const content = bytes(partSize * 2 + 7);
     const created = await create(t, { filename: "x.csv", size: content.length, part_size: partSize });
-    expect(created.body).toMatchObject({ filename: "x.csv", mimetype: "application/octet-stream", size: content.length, part_size: partSize, parts: 3 });
+    expect(created.body).toMatchObject({ filename: "x.csv", mimetype: "application/octet-stream", size: content.length, part_size: partSize, parts: 3, next_part: 1 });
     expect(created.body.expires).toBeGreaterThan(Date.now());
     const id = created.body.upload_id;
-    expect((await putPart(t, id, 2, bytes(partSize, 99))).status).toBe(200);
+    const early = await putPart(t, id, 2, content.subarray(partSize, partSize * 2));
+    expect(early.status).toBe(409);
+    expect(early.body).toMatchObject({ errno: 122, message: "Parts are taken in order: send part 1 first.", details: { next_part: 1 } });
     const sent = await putPart(t, id, 1, content.subarray(0, partSize));
     expect(sent.body).toEqual({ part: 1, etag: expect.any(String), size: partSize });
+    const again = await putPart(t, id, 1, content.subarray(0, partSize));
+    expect(again.status).toBe(409);
+    expect(again.body).toMatchObject({ message: "Part 1 was received already.", details: { next_part: 2 } });
     const status = await send({ url: `${t.uploads}/${id}` });
-    expect(status.body.received.map((part: { part: number }) => part.part)).toEqual([1, 2]);
+    expect(status.body).toMatchObject({ next_part: 2, received: [{ part: 1, etag: sent.body.etag, size: partSize }] });
     expect((await putPart(t, id, 2, content.subarray(partSize, partSize * 2))).status).toBe(200);
     expect((await putPart(t, id, 3, content.subarray(partSize * 2))).status).toBe(200);
     const res = await complete(t, id);
     expect(res.status, res.text).toBe(201);
     expect(res.body.hash).toBe(await sha256(content));
+  });
+
+  it("a part cut short or too long on the wire: 400, and the upload still expects it", async () => {
+    const t = await target();
+    const content = bytes(PART + 10);
+    const created = await create(t, { filename: "y.json", size: content.length, part_size: PART });
+    const id = created.body.upload_id;
+    const longer = new ReadableStream<Uint8Array>({ start: (controller) => (controller.enqueue(bytes(11)), controller.close()) });
+    const request = new Request(`http://localhost/v1${t.uploads}/${id}/parts/2`, { method: "PUT", body: longer, headers: { Authorization: AUTH.alice } });
+    request.headers.set("Content-Type", "application/octet-stream");
+    // A chunked body has no Content-Length: 411 before any byte is read.
+    expect((await fetchWith(request)).status).toBe(411);
+    expect((await putPart(t, id, 1, content.subarray(0, PART))).status).toBe(200);
+    expect((await send({ url: `${t.uploads}/${id}` })).body.next_part).toBe(2);
+    expect((await putPart(t, id, 2, content.subarray(PART))).status).toBe(200);
+    expect((await complete(t, id)).body.hash).toBe(await sha256(content));
   });
 
   it("a failed record write at completion (If-Match) removes the file and forgets the upload", async () => {

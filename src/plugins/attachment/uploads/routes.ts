@@ -2,10 +2,11 @@
  * Attachments larger than a Worker request body: an R2 multipart upload under the record,
  * `…/records/{rid}/attachment/uploads[/{upload}[/parts/{n} | /complete]]` (README
  * "Attachments"). Creating one checks what `POST …/attachment` checks (permission, filename,
- * extension, size limit) and claims the key in the ledger; each part is streamed to R2's
- * `uploadPart` with its exact length; completing it hashes the stored file and commits the
- * record through `commitUpload`, as the form upload does. An upload belongs to the
- * authenticated user who created it, and expires after UPLOAD_TTL_MS (then swept).
+ * extension, size limit) and claims the key in the ledger; parts are taken in order, each
+ * streamed to R2's `uploadPart` with its exact length while the file's sha256 advances
+ * (its state saved with the part, uploads/sha256.ts); completing it commits the record
+ * through `commitUpload`, as the form upload does. An upload belongs to the authenticated
+ * user who created it, and expires after UPLOAD_TTL_MS (then swept).
  */
 import type { AppContext } from "../../../context";
 import { ERRNO, KintoError, forbidden, invalidParameter, objectNotFound, unauthorized } from "../../../errors";
@@ -17,9 +18,10 @@ import { abandonUpload, filesBucket } from "../files";
 import { locationOf, type RecordPath } from "../keys";
 import { commitUpload, fileTooLarge, planUpload, recordOf, targetOf } from "../routes";
 import { attachmentSettings, resourceSettings } from "../settings";
+import { chunkReader } from "../multipart";
 import { FileTooLarge } from "../upload";
-import { digestOf } from "./hash";
 import { DEFAULT_PART_BYTES, MAX_PARTS, MAX_PART_BYTES, MIN_PART_BYTES, UPLOAD_TTL_MS, partCount, partLength } from "./layout";
+import { Sha256 } from "./sha256";
 import { claimCompletion, insertUpload, partsOf, putPart, readUpload, releaseCompletion, removeUpload, type PartRow, type UploadRow } from "./rows";
 
 /** The answer of creating an upload (201) and of reading it (200, with `received`). */
@@ -31,6 +33,8 @@ export interface UploadInfo {
   part_size: number;
   /** How many parts complete the file: 1 … parts. */
   parts: number;
+  /** The part the upload takes next (parts go in order); `parts + 1` once all are there. */
+  next_part: number;
   /** Epoch milliseconds after which the upload is refused and swept. */
   expires: number;
   received?: PartRow[];
@@ -48,6 +52,7 @@ function info(row: UploadRow, received?: PartRow[]): UploadInfo {
     size: row.size,
     part_size: row.partSize,
     parts: partCount(row.size, row.partSize),
+    next_part: row.nextPart,
     expires: row.expiresAt,
     ...(received === undefined ? {} : { received }),
   };
@@ -60,8 +65,8 @@ function userOf(c: AppContext): string {
   return userId;
 }
 
-function conflict(message: string): KintoError {
-  return new KintoError({ status: 409, errno: ERRNO.CONSTRAINT_VIOLATED, message });
+function conflict(message: string, details?: object): KintoError {
+  return new KintoError({ status: 409, errno: ERRNO.CONSTRAINT_VIOLATED, message, details });
 }
 
 /** A safe integer within [min, max], else 400 naming the field. */
@@ -126,6 +131,8 @@ export async function createUpload(c: AppContext): Promise<Response> {
       mimetype: plan.mimetype,
       size,
       partSize,
+      nextPart: 1,
+      hashState: new Sha256().save(),
       data: envelope.data === undefined ? null : JSON.stringify(envelope.data),
       permissions: envelope.permissions === undefined ? null : JSON.stringify(envelope.permissions),
       state: "open",
@@ -156,20 +163,44 @@ function partNumberOf(c: AppContext, row: UploadRow): number {
   return part;
 }
 
-/** Streams `body` (exactly `length` bytes, else a 400) into R2 as part `part`. */
-async function streamPart(upload: R2MultipartUpload, part: number, body: ReadableStream<Uint8Array>, length: number): Promise<R2UploadedPart> {
+/** Bytes per read of a part (each read is one write to R2's stream, which costs a round trip locally). */
+const READ_BYTES = 1024 * 1024;
+
+/** Streams `body` into R2 as part `part`, hashing it into `hash`: exactly `length` bytes, else a 400. */
+async function streamPart(upload: R2MultipartUpload, part: number, body: ReadableStream<Uint8Array> | null, length: number, hash: Sha256): Promise<R2UploadedPart> {
+  const wrongSize = () => invalidParameter("body", null, `part ${part} should be exactly ${length} bytes`);
   const fixed = new FixedLengthStream(length);
-  const [uploaded, piped] = await Promise.allSettled([upload.uploadPart(part, fixed.readable), body.pipeTo(fixed.writable)]);
-  if (piped.status === "rejected") throw invalidParameter("body", null, `part ${part} should be exactly ${length} bytes`);
-  if (uploaded.status === "rejected") {
-    const reason: unknown = uploaded.reason;
-    if (reason instanceof Error && reason.message.includes("(10024)")) throw conflict("This upload is no longer open.");
-    throw reason;
+  const writer = fixed.writable.getWriter();
+  const uploading = upload.uploadPart(part, fixed.readable);
+  // Observed below; a failed write must not leave it unhandled meanwhile.
+  uploading.catch(() => {});
+  try {
+    let received = 0;
+    const reader = body === null ? null : chunkReader(body, READ_BYTES);
+    for (let chunk = await reader?.read(); chunk !== null && chunk !== undefined; chunk = await reader?.read()) {
+      received += chunk.length;
+      if (received > length) {
+        await reader?.cancel();
+        throw wrongSize();
+      }
+      hash.update(chunk);
+      await writer.write(chunk);
+    }
+    if (received !== length) throw wrongSize();
+    await writer.close();
+  } catch (error) {
+    await writer.abort(error).catch(() => {});
+    throw error instanceof KintoError ? error : wrongSize();
   }
-  return uploaded.value;
+  try {
+    return await uploading;
+  } catch (error) {
+    if (error instanceof Error && error.message.includes("(10024)")) throw conflict("This upload is no longer open.");
+    throw error;
+  }
 }
 
-/** `PUT …/uploads/{upload}/parts/{n}`, the raw bytes of part n (with Content-Length) → `{part, etag, size}`. */
+/** `PUT …/uploads/{upload}/parts/{n}`, the raw bytes of part n (with Content-Length), parts in order → `{part, etag, size}`. */
 export async function uploadPart(c: AppContext): Promise<Response> {
   const row = await uploadOf(c, recordOf(c));
   const part = partNumberOf(c, row);
@@ -182,11 +213,14 @@ export async function uploadPart(c: AppContext): Promise<Response> {
     throw invalidParameter("header", "Content-Length", `part ${part} of ${partCount(row.size, row.partSize)} should be exactly ${length} bytes, not ${declared}`);
   }
   if (row.state !== "open") throw conflict("This upload is being completed.");
-  const body = c.req.raw.body ?? new Response(new Uint8Array(0)).body;
-  if (body === null) throw new Error("no request body stream");
-  const uploaded = await streamPart(filesBucket(c.env).resumeMultipartUpload(row.key, row.r2UploadId), part, body, length);
+  if (part !== row.nextPart) {
+    const message = part < row.nextPart ? `Part ${part} was received already.` : `Parts are taken in order: send part ${row.nextPart} first.`;
+    throw conflict(message, { next_part: row.nextPart });
+  }
+  const hash = Sha256.resume(row.hashState, (part - 1) * row.partSize);
+  const uploaded = await streamPart(filesBucket(c.env).resumeMultipartUpload(row.key, row.r2UploadId), part, c.req.raw.body, length, hash);
   const stored: PartRow = { part, etag: uploaded.etag, size: length };
-  if (!(await putPart(c.env.DB, row.id, stored))) throw conflict("This upload is no longer open.");
+  if (!(await putPart(c.env.DB, row.id, stored, hash.save()))) throw conflict("This upload is no longer open, or took this part meanwhile.");
   return json(stored);
 }
 
@@ -213,22 +247,20 @@ export async function completeUpload(c: AppContext): Promise<Response> {
   const parts = completeParts(row, await partsOf(c.env.DB, row.id));
   if (!(await claimCompletion(c.env.DB, row.id, Date.now()))) throw conflict("This upload is being completed.");
   const bucket = filesBucket(c.env);
+  let object: R2Object;
   try {
-    await bucket.resumeMultipartUpload(row.key, row.r2UploadId).complete(parts);
+    object = await bucket.resumeMultipartUpload(row.key, row.r2UploadId).complete(parts);
   } catch (error) {
     await releaseCompletion(c.env.DB, row.id);
     throw error;
   }
   await removeUpload(c.env.DB, row.id);
-  let stored: Awaited<ReturnType<typeof digestOf>>;
-  try {
-    stored = await digestOf(bucket, row.key);
-    if (stored === null || stored.size !== row.size) throw new Error(`R2 holds ${stored?.size ?? "no"} bytes for a completed upload of ${row.size}`);
-  } catch (error) {
+  if (object.size !== row.size) {
     await abandonUpload(c.env.DB, bucket, row.key, row.own);
-    throw error;
+    throw new Error(`R2 completed ${object.size} bytes of an upload of ${row.size}`);
   }
-  const metadata = { filename: row.filename, location: locationOf(row.key, attachmentSettings(c.get("settings")).baseUrl), hash: stored.hash, mimetype: row.mimetype, size: row.size };
+  const hash = Sha256.resume(row.hashState, row.size).hex();
+  const metadata = { filename: row.filename, location: locationOf(row.key, attachmentSettings(c.get("settings")).baseUrl), hash, mimetype: row.mimetype, size: row.size };
   const fields = { ...(row.data === null ? {} : { data: row.data }), ...(row.permissions === null ? {} : { permissions: row.permissions }) };
   return commitUpload(c, record, { key: row.key, own: row.own, metadata }, fields);
 }

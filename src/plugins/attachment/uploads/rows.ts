@@ -2,7 +2,7 @@
  * The `attachment_uploads` and `attachment_upload_parts` tables (storage/schema.ts): one row
  * per multipart upload in progress, one per part R2 holds for it. Every state change is one
  * conditional statement (or one batch), so concurrent requests on one upload never both win:
- * one completion, or one abort, and no part recorded once neither can use it.
+ * one completion, or one abort, one request per part, and no part recorded once neither can use it.
  */
 
 export interface UploadRow {
@@ -16,6 +16,10 @@ export interface UploadRow {
   mimetype: string;
   size: number;
   partSize: number;
+  /** Parts are taken in order: the next one expected. */
+  nextPart: number;
+  /** The sha256 state after the parts before `nextPart`. */
+  hashState: string;
   /** JSON text of the record fields / permissions to write at completion. */
   data: string | null;
   permissions: string | null;
@@ -41,6 +45,8 @@ interface StoredRow {
   mimetype: string;
   size: number;
   part_size: number;
+  next_part: number;
+  hash_state: string;
   data: string | null;
   permissions: string | null;
   state: "open" | "completing";
@@ -60,6 +66,8 @@ function fromStored(row: StoredRow): UploadRow {
     mimetype: row.mimetype,
     size: row.size,
     partSize: row.part_size,
+    nextPart: row.next_part,
+    hashState: row.hash_state,
     data: row.data,
     permissions: row.permissions,
     state: row.state,
@@ -72,10 +80,10 @@ export async function insertUpload(db: D1Database, row: UploadRow): Promise<void
   await db
     .prepare(
       `INSERT INTO attachment_uploads (id, record_uri, user_id, key, own, r2_upload_id, filename, mimetype, size, part_size,
-         data, permissions, state, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         next_part, hash_state, data, permissions, state, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
     .bind(row.id, row.recordUri, row.userId, row.key, row.own ? 1 : 0, row.r2UploadId, row.filename, row.mimetype, row.size, row.partSize,
-      row.data, row.permissions, row.state, row.createdAt, row.expiresAt)
+      row.nextPart, row.hashState, row.data, row.permissions, row.state, row.createdAt, row.expiresAt)
     .run();
 }
 
@@ -84,16 +92,21 @@ export async function readUpload(db: D1Database, id: string): Promise<UploadRow 
   return row === null ? null : fromStored(row);
 }
 
-/** Records a part R2 now holds; false when the upload is no longer open (completing, aborted, swept). */
-export async function putPart(db: D1Database, id: string, part: PartRow): Promise<boolean> {
-  const result = await db
-    .prepare(
-      `INSERT OR REPLACE INTO attachment_upload_parts (upload_id, part, etag, size)
-       SELECT ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM attachment_uploads WHERE id = ? AND state = 'open')`,
-    )
-    .bind(id, part.part, part.etag, part.size, id)
-    .run();
-  return result.meta.changes > 0;
+/**
+ * Records part `part.part`, which R2 now holds, and the hash state after it: only while the
+ * upload is open and expects exactly that part (one of two racing requests wins); whether it did.
+ */
+export async function putPart(db: D1Database, id: string, part: PartRow, hashState: string): Promise<boolean> {
+  const expects = "EXISTS (SELECT 1 FROM attachment_uploads WHERE id = ? AND state = 'open' AND next_part = ?)";
+  const [, advanced] = await db.batch([
+    db
+      .prepare(`INSERT OR REPLACE INTO attachment_upload_parts (upload_id, part, etag, size) SELECT ?, ?, ?, ? WHERE ${expects}`)
+      .bind(id, part.part, part.etag, part.size, id, part.part),
+    db
+      .prepare("UPDATE attachment_uploads SET next_part = next_part + 1, hash_state = ? WHERE id = ? AND state = 'open' AND next_part = ?")
+      .bind(hashState, id, part.part),
+  ]);
+  return (advanced?.meta.changes ?? 0) > 0;
 }
 
 export async function partsOf(db: D1Database, id: string): Promise<PartRow[]> {
