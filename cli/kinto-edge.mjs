@@ -185,7 +185,7 @@ async function attachLarge(client, recordUrl, file, filename, size, partSize, op
     }
     if (process.stderr.isTTY) process.stderr.write("\n");
     const sent = Date.now();
-    progress(`sent in ${((sent - started) / 1000).toFixed(1)} s; completing (the server hashes the stored file)`);
+    progress(`sent in ${((sent - started) / 1000).toFixed(1)} s; completing`);
     const attachment = await client.json("POST", `${uploadUrl}/complete`);
     progress(`completed in ${((Date.now() - sent) / 1000).toFixed(1)} s`);
     return { attachment, hash: hash.digest("hex") };
