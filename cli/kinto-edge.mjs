@@ -101,14 +101,16 @@ class Client {
         response.on("end", () => {
           const text = Buffer.concat(chunks).toString("utf8");
           if (response.statusCode === 200) return resolve(JSON.parse(text));
-          let message = text.slice(0, 300);
+          let body = {};
           try {
-            message = JSON.parse(text).message ?? message;
+            body = JSON.parse(text);
           } catch {
             // not JSON: the raw text
           }
-          const error = new CliError(`PUT ${url}: ${response.statusCode} ${message}`);
-          error.retryable = (response.statusCode ?? 500) >= 500 || response.statusCode === 409;
+          const error = new CliError(`PUT ${url}: ${response.statusCode} ${body.message ?? text.slice(0, 300)}`);
+          error.retryable = (response.statusCode ?? 500) >= 500;
+          error.statusCode = response.statusCode;
+          error.nextPart = body.details?.next_part;
           reject(error);
         });
       });
@@ -175,6 +177,11 @@ async function attachLarge(client, recordUrl, file, filename, size, partSize, op
           hash = attemptHash;
           break;
         } catch (error) {
+          // A retried part that the server took before the failure: sent.
+          if (attempt > 1 && error.statusCode === 409 && error.nextPart > part) {
+            hash = attemptHash;
+            break;
+          }
           if (!error.retryable || attempt === PART_ATTEMPTS) throw error;
           progress(`part ${part}: ${error.message}; retrying`);
         }

@@ -70,7 +70,7 @@ async function open(t: Target): Promise<string> {
   return res.body.upload_id as string;
 }
 
-describe("parts: refused", () => {
+describe("parts: refused", { timeout: 30_000 }, () => {
   it("an unknown upload, an upload of another record: 404 errno 110", async () => {
     const t = await target();
     const id = await open(t);
@@ -129,7 +129,7 @@ describe("parts: refused", () => {
   });
 });
 
-describe("completion and abort: refused", () => {
+describe("completion and abort: refused", { timeout: 30_000 }, () => {
   it("missing parts: 400 naming them; nothing completed", async () => {
     const t = await target();
     const id = await open(t);

@@ -8,7 +8,7 @@ import { AUTHENTICATED, check, send } from "../resources/helpers";
 import { sha256 } from "./helpers";
 import { PART, bytes, complete, create, putPart, recordUrl, target, uploadLarge } from "./uploads-helpers";
 
-describe("multipart upload permissions", () => {
+describe("multipart upload permissions", { timeout: 30_000 }, () => {
   it("record:create lets bob upload a new record, not replace alice's", async () => {
     const t = await target();
     await send({ method: "PATCH", url: `/buckets/${t.bid}/collections/${t.cid}`, body: { permissions: { "record:create": [AUTHENTICATED] } } });

@@ -42,7 +42,7 @@ async function r2Holds(row: Row): Promise<boolean> {
   }
 }
 
-describe("sweep of multipart uploads", () => {
+describe("sweep of multipart uploads", { timeout: 30_000 }, () => {
   it("aborts expired and crashed uploads, keeps open ones", async () => {
     const expired = await started();
     const crashed = await started();

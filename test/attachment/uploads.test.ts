@@ -14,7 +14,7 @@ async function uploadRows(): Promise<number> {
   return row?.n ?? -1;
 }
 
-describe("a multipart upload", () => {
+describe("a multipart upload", { timeout: 30_000 }, () => {
   it("of 3.5 parts: the record's attachment, hash of the whole file, stored and served", async () => {
     const t = await target();
     const content = bytes(Math.floor(PART * 3.5));

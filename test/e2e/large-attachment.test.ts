@@ -1,4 +1,6 @@
-// The `kinto-edge attach` CLI (cli/kinto-edge.mjs) against the real `wrangler dev`: files
+// The `kinto-edge attach` CLI (cli/kinto-edge.mjs) against a real `wrangler dev` of this
+// file's own (support/wrangler.ts: the shared one carries the other files' load; with
+// KINTO_E2E_URL, that server, and no memory checks): files
 // larger than a part go through the multipart upload routes, streamed from disk. A 1 GiB
 // file generated on the fly uploads with every process of the server's tree and the CLI
 // under 300 MB; once warm, a 50 MB upload raises workerd's memory by less than the file. The record's `hash` and `size` are the local file's; ranges of the served file
@@ -9,9 +11,11 @@ import { createHash, randomBytes } from "node:crypto";
 import { createWriteStream, mkdtempSync, openSync, readSync, closeSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
-import { makeClient, serverUrl, uniqueId } from "./client";
-import { describeReport, processTree, sampleMemory, wranglerDevOn, type MemoryReport } from "./support/memory";
+import KintoClient from "kinto-http";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { serverUrl, uniqueId } from "./client";
+import { describeReport, processTree, sampleMemory, type MemoryReport } from "./support/memory";
+import { startWrangler, type OwnServer } from "./support/wrangler";
 
 const MiB = 1024 * 1024;
 const LIMIT = 300 * 1000 * 1000;
@@ -19,7 +23,22 @@ const CLI = path.resolve(import.meta.dirname, "../../cli/kinto-edge.mjs");
 const AUTH = "alice:s3cret";
 const folder = mkdtempSync(path.join(tmpdir(), "kinto-edge-large-"));
 
-afterAll(() => rmSync(folder, { recursive: true, force: true }));
+let own: OwnServer | null = null;
+let url = "";
+
+beforeAll(async () => {
+  own = process.env.KINTO_E2E_URL ? null : await startWrangler();
+  url = own?.url ?? serverUrl();
+}, 90_000);
+
+afterAll(async () => {
+  await own?.stop();
+  rmSync(folder, { recursive: true, force: true });
+});
+
+function makeClient(): KintoClient {
+  return new KintoClient(url, { headers: { Authorization: `Basic ${btoa(AUTH)}` } });
+}
 
 /** Writes `size` random bytes to a new file; returns its path and sha256. */
 async function randomFile(name: string, size: number): Promise<{ file: string; hash: string }> {
@@ -58,22 +77,22 @@ interface Run {
 
 /** Runs `kinto-edge attach` while sampling the memory of the CLI and of the server's process tree. */
 async function attach(target: string, file: string, extra: string[] = []): Promise<Run> {
-  const root = wranglerDevOn(Number(new URL(serverUrl()).port));
-  const server = root === null ? null : sampleMemory(() => processTree(root));
+  const root = own?.pid;
+  const server = root === undefined ? null : sampleMemory(() => processTree(root));
   const started = Date.now();
-  const child = spawn(process.execPath, [CLI, "attach", serverUrl(), target, file, "--auth", AUTH, ...extra], { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [CLI, "attach", url, target, file, "--auth", AUTH, ...extra], { stdio: ["ignore", "pipe", "pipe"] });
   const cli = sampleMemory(() => (child.pid === undefined ? [] : [child.pid]));
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
   const status = await new Promise<number | null>((resolve) => child.on("close", resolve));
-  const own = [...cli.stop().processes.values()][0];
+  const measured = [...cli.stop().processes.values()][0];
   return {
     status,
     stdout,
     stderr,
-    cliPeak: Math.max(own?.peak ?? 0, own?.hwm ?? 0),
+    cliPeak: Math.max(measured?.peak ?? 0, measured?.hwm ?? 0),
     server: server?.stop() ?? null,
     seconds: (Date.now() - started) / 1000,
   };
@@ -95,7 +114,7 @@ async function recordOf(target: string): Promise<{ attachment: { location: strin
 
 /** The served bytes [offset, offset + length) of `location`. */
 async function servedRange(location: string, offset: number, length: number): Promise<Buffer> {
-  const response = await fetch(`${serverUrl()}/attachments/${location}`, { headers: { Range: `bytes=${offset}-${offset + length - 1}` } });
+  const response = await fetch(`${url}/attachments/${location}`, { headers: { Range: `bytes=${offset}-${offset + length - 1}` } });
   expect(response.status).toBe(206);
   return Buffer.from(await response.arrayBuffer());
 }

@@ -1,5 +1,4 @@
-// Process memory for the end-to-end tests, read from Linux's /proc: the `wrangler dev` process
-// tree serving a URL, and a sampler of resident memory (VmRSS, every `intervalMs`) and of the
+// Process memory for the end-to-end tests, read from Linux's /proc: a process tree, and a sampler of resident memory (VmRSS, every `intervalMs`) and of the
 // kernel's own peak (VmHWM) per process. Sampling misses peaks shorter than its interval;
 // VmHWM does not, but it also counts the time before sampling started.
 import { readdirSync, readFileSync } from "node:fs";
@@ -40,20 +39,6 @@ function children(pid: number): number[] {
 /** `pid` and all its descendants. */
 export function processTree(pid: number): number[] {
   return [pid, ...children(pid).flatMap(processTree)];
-}
-
-/** The top process of the `wrangler dev` listening on `port` (global-setup.ts starts it), or null. */
-export function wranglerDevOn(port: number): number | null {
-  const matches = readdirSync("/proc")
-    .filter((name) => /^\d+$/.test(name))
-    .map(Number)
-    .filter((pid) => {
-      const args = commandLine(pid);
-      const at = args.indexOf("--port");
-      return args.some((arg) => /wrangler/.test(arg)) && args.includes("dev") && at !== -1 && args[at + 1] === String(port);
-    });
-  const tops = matches.filter((pid) => !matches.some((other) => other !== pid && processTree(other).includes(pid)));
-  return tops[0] ?? null;
 }
 
 export interface MemoryReport {
