@@ -109,3 +109,49 @@ export const openidStates = sqliteTable(
   },
   (t) => [index("openid_states_expiry").on(t.expiresAt)],
 );
+
+/**
+ * R2 multipart uploads of attachments in progress (kinto_attachment's upload routes), by
+ * their public id. `key` is claimed in `attachment_files` when the upload is created; the
+ * row lives until the upload is completed, aborted, or swept once `expires_at` has passed.
+ * `state` is `open` (parts accepted) or `completing` (one complete request owns it).
+ */
+export const attachmentUploads = sqliteTable(
+  "attachment_uploads",
+  {
+    id: text("id").primaryKey(),
+    recordUri: text("record_uri").notNull(),
+    userId: text("user_id").notNull(),
+    key: text("key").notNull(),
+    /** Whether `key` is this upload's own (files.ts `claimKey`). */
+    own: integer("own", { mode: "boolean" }).notNull(),
+    r2UploadId: text("r2_upload_id").notNull(),
+    filename: text("filename").notNull(),
+    mimetype: text("mimetype").notNull(),
+    size: integer("size").notNull(),
+    partSize: integer("part_size").notNull(),
+    /** Parts are taken in order: the next one expected (1-based). */
+    nextPart: integer("next_part").notNull(),
+    /** The sha256 of the parts so far (uploads/sha256.ts `save`). */
+    hashState: text("hash_state").notNull(),
+    /** The record fields and permissions to write at completion, as JSON text. */
+    data: text("data"),
+    permissions: text("permissions"),
+    state: text("state", { enum: ["open", "completing"] }).notNull(),
+    createdAt: integer("created_at").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+  },
+  (t) => [index("attachment_uploads_expiry").on(t.state, t.expiresAt)],
+);
+
+/** The parts R2 holds for an upload of `attachment_uploads`: what completing it hands to R2. */
+export const attachmentUploadParts = sqliteTable(
+  "attachment_upload_parts",
+  {
+    uploadId: text("upload_id").notNull(),
+    part: integer("part").notNull(),
+    etag: text("etag").notNull(),
+    size: integer("size").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.uploadId, t.part] })],
+);

@@ -6,6 +6,7 @@ import { send } from "../resources/helpers";
 import { bucket } from "./helpers";
 
 const app = buildApp();
+const MiB = 1024 * 1024;
 
 async function helloWith(vars: Record<string, string>) {
   const res = await app.fetch(new Request("http://localhost/v1/"), { ...(env as object), ...vars });
@@ -20,6 +21,7 @@ describe("capability", () => {
       url: "https://github.com/Kinto/kinto-attachment/",
       version: "9.0.1",
       base_url: "http://localhost/v1/attachments/",
+      multipart_upload: { part_size: 8 * MiB, min_part_size: 5 * MiB, max_part_size: 64 * MiB, max_parts: 10_000, expires_seconds: 12 * 3600 },
     });
   });
 

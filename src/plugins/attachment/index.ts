@@ -12,6 +12,9 @@ import { checkAttachmentKept, deleteReleasedFiles, fileMutations } from "./liste
 import { deleteAttachment, postAttachment } from "./routes";
 import { serveAttachment } from "./serve";
 import { attachmentSettings } from "./settings";
+import { DEFAULT_PART_BYTES, MAX_PARTS, MAX_PART_BYTES, MIN_PART_BYTES, UPLOAD_TTL_MS } from "./uploads/layout";
+import { abortUpload, completeUpload, createUpload, readUploadInfo, uploadPart } from "./uploads/routes";
+import { sweepUploads } from "./uploads/sweep";
 
 const NAME = "kinto_attachment";
 /** kinto-attachment's version whose API this is. */
@@ -30,6 +33,14 @@ export const attachmentPlugin: Plugin = {
         url: "https://github.com/Kinto/kinto-attachment/",
         version: VERSION,
         base_url: advertised ?? `${request.origin}/v1/attachments/`,
+        // The upload routes of files larger than a request body (README "Attachments").
+        multipart_upload: {
+          part_size: DEFAULT_PART_BYTES,
+          min_part_size: MIN_PART_BYTES,
+          max_part_size: MAX_PART_BYTES,
+          max_parts: MAX_PARTS,
+          expires_seconds: UPLOAD_TTL_MS / 1000,
+        },
       },
     };
   },
@@ -46,11 +57,17 @@ export const attachmentPlugin: Plugin = {
     return { attachments: healthy };
   },
   async maintenance(env) {
+    await sweepUploads(env.DB, filesBucket(env), Date.now());
     await sweepFiles(env.DB, filesBucket(env), Date.now());
   },
   register(app) {
     const enabled = (settings: Settings) => attachmentPlugin.enabled(settings);
     registerRoute(app, "/buckets/:bid/collections/:cid/records/:rid/attachment", { POST: postAttachment, DELETE: deleteAttachment }, { enabled });
+    const uploads = "/buckets/:bid/collections/:cid/records/:rid/attachment/uploads";
+    registerRoute(app, uploads, { POST: createUpload }, { enabled });
+    registerRoute(app, `${uploads}/:upload`, { GET: readUploadInfo, DELETE: abortUpload }, { enabled });
+    registerRoute(app, `${uploads}/:upload/parts/:part`, { PUT: uploadPart }, { enabled });
+    registerRoute(app, `${uploads}/:upload/complete`, { POST: completeUpload }, { enabled });
     registerRoute(app, "/attachments/:key{.+}", { GET: serveAttachment }, { enabled });
   },
 };

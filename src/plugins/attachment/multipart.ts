@@ -62,13 +62,16 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
 /** Reads of at least this many bytes when the stream allows it (workerd's BYOB `readAtLeast`). */
 const READ_BYTES = 64 * 1024;
 
-/** A stream's chunks: big ones through a BYOB reader where the stream is a byte stream (request bodies). */
-function chunkReader(body: ReadableStream<Uint8Array>): { read(): Promise<Uint8Array | null>; cancel(): Promise<void> } {
+/**
+ * A stream's chunks: of at least `readBytes` (but the last) through a BYOB reader where the
+ * stream is a byte stream (request bodies), else as they come.
+ */
+export function chunkReader(body: ReadableStream<Uint8Array>, readBytes = READ_BYTES): { read(): Promise<Uint8Array | null>; cancel(): Promise<void> } {
   try {
     const byob = body.getReader({ mode: "byob" });
     return {
       async read() {
-        const { value, done } = await byob.readAtLeast(READ_BYTES, new Uint8Array(READ_BYTES));
+        const { value, done } = await byob.readAtLeast(readBytes, new Uint8Array(readBytes));
         return value !== undefined && value.length > 0 ? value : done ? null : new Uint8Array(0);
       },
       cancel: () => byob.cancel(),
