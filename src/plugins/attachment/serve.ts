@@ -7,6 +7,7 @@
 import type { AppContext } from "../../context";
 import { objectNotFound } from "../../errors";
 import { filesBucket } from "./files";
+import { isStorableKey } from "./keys";
 
 /** A randomized name is never reused: cache it for a year. Other names may be overwritten: revalidate. */
 const IMMUTABLE = "public, max-age=31536000, immutable";
@@ -43,6 +44,8 @@ function hasBody(object: R2Object | R2ObjectBody): object is R2ObjectBody {
 
 export async function serveAttachment(c: AppContext): Promise<Response> {
   const key = keyOf(c);
+  // No file has a key R2 refuses to name.
+  if (!isStorableKey(key)) throw objectNotFound("attachment", key);
   const bucket = filesBucket(c.env);
   const head = c.req.method === "HEAD";
   const request = c.req.raw.headers;
