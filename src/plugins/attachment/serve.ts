@@ -5,13 +5,23 @@
  * `If-Modified-Since`, …) are answered by R2; one byte `Range` is served as 206 (several: the whole file).
  */
 import type { AppContext } from "../../context";
-import { objectNotFound } from "../../errors";
+import { invalidParameter, objectNotFound } from "../../errors";
 import { filesBucket } from "./files";
 import { isStorableKey } from "./keys";
 
 /** A randomized name is never reused: cache it for a year. Other names may be overwritten: revalidate. */
 const IMMUTABLE = "public, max-age=31536000, immutable";
 const REVALIDATE = "public, no-cache";
+
+/** `*` or a list of entity tags (RFC 9110 §8.8.3): R2's conditional reads throw on anything else. */
+const ENTITY_TAGS = /^\s*(?:\*|(?:W\/)?"[\x21\x23-\x7e]*"(?:\s*,\s*(?:W\/)?"[\x21\x23-\x7e]*")*)\s*$/;
+
+function checkEntityTags(request: Headers): void {
+  for (const name of ["If-Match", "If-None-Match"]) {
+    const value = request.get(name);
+    if (value !== null && !ENTITY_TAGS.test(value)) throw invalidParameter("header", name, "The value should be * or a list of quoted entity tags.");
+  }
+}
 
 function keyOf(c: AppContext): string {
   const path = new URL(c.req.url).pathname;
@@ -49,6 +59,7 @@ export async function serveAttachment(c: AppContext): Promise<Response> {
   const bucket = filesBucket(c.env);
   const head = c.req.method === "HEAD";
   const request = c.req.raw.headers;
+  checkEntityTags(request);
   const wanted = request.get("Range");
   let range: ReturnType<typeof byteRange> = null;
   if (wanted !== null && !head) {
