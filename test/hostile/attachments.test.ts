@@ -5,6 +5,7 @@
  *   (or empty) is a 400 naming the limit, with no record and no file left behind.
  * - R2's conditional reads throw on an `If-Match` / `If-None-Match` that is not `*` or a list
  *   of quoted entity tags: a download with one is a 400 naming the header.
+ * And not a 500, but not the error envelope either: a download's 412 and 416 had empty bodies.
  */
 import { beforeAll, describe, expect, test } from "vitest";
 import { MAX_KEY_BYTES } from "../../src/plugins/attachment/keys";
@@ -28,6 +29,18 @@ describe("validators of a download", () => {
       expect(res.status, `${name}: ${value} → ${res.text.slice(0, 200)}`).toBe(400);
       expect(res.body).toMatchObject({ code: 400, errno: 107, details: [{ location: "header", name }] });
     }
+  });
+
+  test("412 and 416 answer the error envelope", async () => {
+    const failed = await send({ url, headers: { "If-Match": '"other"' } });
+    expect(failed.status).toBe(412);
+    expect(failed.headers.get("Content-Type")).toMatch(/^application\/json/);
+    expect(failed.body).toMatchObject({ code: 412, errno: 114, error: "Precondition Failed" });
+    expect(failed.headers.get("ETag")).toBe(etag);
+    const beyond = await send({ url, headers: { Range: "bytes=100-200" } });
+    expect(beyond.status).toBe(416);
+    expect(beyond.body).toMatchObject({ code: 416, errno: 107, error: "Range Not Satisfiable", message: "Range not satisfiable: the file has 10 bytes." });
+    expect(beyond.headers.get("Content-Range")).toBe("bytes */10");
   });
 
   test("well-formed ones still work", async () => {

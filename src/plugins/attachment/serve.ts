@@ -5,7 +5,7 @@
  * `If-Modified-Since`, …) are answered by R2; one byte `Range` is served as 206 (several: the whole file).
  */
 import type { AppContext } from "../../context";
-import { invalidParameter, objectNotFound } from "../../errors";
+import { ERRNO, invalidParameter, KintoError, objectNotFound } from "../../errors";
 import { filesBucket } from "./files";
 import { isStorableKey } from "./keys";
 
@@ -66,7 +66,14 @@ export async function serveAttachment(c: AppContext): Promise<Response> {
     const stat = await bucket.head(key);
     if (stat === null) throw objectNotFound("attachment", key);
     range = byteRange(wanted, stat.size);
-    if (range === "unsatisfiable") return new Response(null, { status: 416, headers: { "Content-Range": `bytes */${stat.size}` } });
+    if (range === "unsatisfiable") {
+      throw new KintoError({
+        status: 416,
+        errno: ERRNO.INVALID_PARAMETERS,
+        message: `Range not satisfiable: the file has ${stat.size} bytes.`,
+        headers: { "Content-Range": `bytes */${stat.size}` },
+      });
+    }
   }
   const object = head ? await bucket.head(key) : await bucket.get(key, { onlyIf: request, ...(range !== null ? { range } : {}) });
   if (object === null) throw objectNotFound("attachment", key);
@@ -83,7 +90,13 @@ export async function serveAttachment(c: AppContext): Promise<Response> {
       headers.set("Content-Length", String(object.size));
       return new Response(null, { status: 200, headers });
     }
-    return new Response(null, { status: failed ? 412 : 304, headers });
+    if (!failed) return new Response(null, { status: 304, headers });
+    throw new KintoError({
+      status: 412,
+      errno: ERRNO.MODIFIED_MEANWHILE,
+      message: "Resource was modified meanwhile",
+      headers: { ETag: object.httpEtag, "Last-Modified": object.uploaded.toUTCString() },
+    });
   }
   if (range !== null) {
     headers.set("Content-Range", `bytes ${range.offset}-${range.offset + range.length - 1}/${object.size}`);
