@@ -35,10 +35,12 @@ export const jsonText: fc.Arbitrary<string> = fc.oneof(
 );
 
 const segment = fc.oneof(fc.constantFrom("title", "n", "deep", "a", "id", "last_modified", "deleted", "tags", "x y", "é", ""), fc.string({ maxLength: 12 }));
+/** Mostly plausible paths; some past MAX_FIELD_LENGTH (a few of 40,000+ characters, as in the issue) or MAX_FIELD_DEPTH. */
 export const fieldPath = fc.oneof(
-  fc.array(segment, { minLength: 1, maxLength: 5 }).map((parts) => parts.join(".")),
-  fc.integer({ min: 200, max: 50_000 }).map((n) => "a".repeat(n)),
-  fc.integer({ min: 50, max: 300 }).map((n) => Array.from({ length: n }, () => "a").join(".")),
+  { weight: 8, arbitrary: fc.array(segment, { minLength: 1, maxLength: 5 }).map((parts) => parts.join(".")) },
+  { weight: 2, arbitrary: fc.integer({ min: 200, max: 1_000 }).map((n) => "a".repeat(n)) },
+  { weight: 1, arbitrary: fc.constantFrom(40_000, 50_000).map((n) => "a".repeat(n)) },
+  { weight: 1, arbitrary: fc.integer({ min: 50, max: 300 }).map((n) => Array.from({ length: n }, () => "a").join(".")) },
 );
 export const operator = fc.constantFrom("", "eq_", "not_", "lt_", "gt_", "min_", "max_", "in_", "exclude_", "like_", "has_", "contains_", "contains_any_");
 export const filterValue = fc.oneof(

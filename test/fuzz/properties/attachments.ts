@@ -1,17 +1,17 @@
 /**
  * Fuzz: the attachment routes — random multipart bodies posted (and deletes) on records of the
- * shared collection and others, and downloads with random `Range` and validators (harness.ts, checks.ts).
+ * shared collection and others, and downloads with random `Range` and validators (../harness.ts, ../checks.ts).
  */
 import fc from "fast-check";
-import { method, who } from "./arbitraries";
-import { fuzz, type FuzzRequest } from "./harness";
-import { downloadHeaders, multipart } from "./multipart";
-import { routeTable } from "./routes";
+import { method, who } from "../arbitraries";
+import type { FuzzRequest, Property } from "../harness";
+import { downloadHeaders, multipart } from "../multipart";
+import { routeTable } from "../routes";
 
-fuzz([
+export const ATTACHMENT_PROPERTIES: Property[] = [
   {
     name: "random multipart uploads and deletes of attachments",
-    numRuns: 400,
+    numRuns: 300,
     requests: (fixture) => {
       const { records, playground } = fixture;
       const url = fc.oneof(
@@ -35,4 +35,4 @@ fuzz([
       return fc.record({ method: verb, url, as: who, headers: downloadHeaders(fixture.attachmentEtag) });
     },
   },
-]);
+];

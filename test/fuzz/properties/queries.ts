@@ -1,26 +1,31 @@
 /**
  * Fuzz: random querystrings on the plural and single endpoints, history's filters and
- * snapshots, Remote Settings' changes, changesets and broadcasts (harness.ts, checks.ts).
+ * snapshots, Remote Settings' changes, changesets and broadcasts (../harness.ts, ../checks.ts).
  */
 import fc from "fast-check";
-import { headers, method, querystring, who } from "./arbitraries";
-import { fuzz, type FuzzRequest } from "./harness";
-import { changesQuery, historyQuery, timestampText } from "./params";
-import { routeTable } from "./routes";
+import { headers, method, querystring, who } from "../arbitraries";
+import type { FuzzRequest, Property } from "../harness";
+import { changesQuery, historyQuery, timestampText } from "../params";
+import { routeTable } from "../routes";
 
 function withQuery({ url, query, ...req }: Omit<FuzzRequest, "url"> & { url: string; query: string }): FuzzRequest {
   return { ...req, url: `${url}?${query}` };
 }
 
-fuzz([
+export const QUERY_PROPERTIES: Property[] = [
   {
-    name: "random querystrings on the plural and single endpoints",
-    numRuns: 700,
-    requests: ({ records, bid, cid, playground }) => {
+    name: "random querystrings on the shared collection",
+    numRuns: 350,
+    requests: ({ records }) => {
+      const url = fc.constantFrom(records, records, records, `${records}/r1`);
+      return fc.record({ method: fc.constantFrom("GET", "GET", "GET", "HEAD", "DELETE"), url, query: querystring, as: who }).map(withQuery);
+    },
+  },
+  {
+    name: "random querystrings on the other plural endpoints",
+    numRuns: 350,
+    requests: ({ bid, cid, playground }) => {
       const url = fc.constantFrom(
-        records,
-        records,
-        `${records}/r1`,
         "/buckets",
         `/buckets/${bid}/collections`,
         `/buckets/${playground}/groups`,
@@ -35,7 +40,7 @@ fuzz([
   },
   {
     name: "random history filters and snapshots",
-    numRuns: 300,
+    numRuns: 250,
     requests: (fixture) => {
       const { bid, cid, playground } = fixture;
       const history = fc.constantFrom(...(routeTable(fixture)["/buckets/:bid/history"] ?? []));
@@ -49,7 +54,7 @@ fuzz([
   },
   {
     name: "random polling of changes, changesets and broadcasts",
-    numRuns: 400,
+    numRuns: 350,
     requests: (fixture) => {
       const table = routeTable(fixture);
       const url = fc.constantFrom(
@@ -62,4 +67,4 @@ fuzz([
       return fc.record({ method: verb, url, query: changesQuery, as: who, headers: someHeaders }).map(withQuery);
     },
   },
-]);
+];
