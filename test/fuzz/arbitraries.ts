@@ -36,7 +36,7 @@ export const jsonText: fc.Arbitrary<string> = fc.oneof(
 
 const segment = fc.oneof(fc.constantFrom("title", "n", "deep", "a", "id", "last_modified", "deleted", "tags", "x y", "é", ""), fc.string({ maxLength: 12 }));
 /** Mostly plausible paths; some past MAX_FIELD_LENGTH (a few of 40,000+ characters, as in the issue) or MAX_FIELD_DEPTH. */
-export const fieldPath = fc.oneof(
+const fieldPath = fc.oneof(
   { weight: 8, arbitrary: fc.array(segment, { minLength: 1, maxLength: 5 }).map((parts) => parts.join(".")) },
   { weight: 2, arbitrary: fc.integer({ min: 200, max: 1_000 }).map((n) => "a".repeat(n)) },
   { weight: 1, arbitrary: fc.constantFrom(40_000, 50_000).map((n) => "a".repeat(n)) },

@@ -8,13 +8,13 @@ import type { Res } from "../resources/helpers";
 import type { FuzzRequest } from "./harness";
 
 /** What a leaked internal error looks like, by kind. The one place these are defined. */
-export const LEAKS: Record<string, RegExp> = {
+const LEAKS: Record<string, RegExp> = {
   stackTrace: /\bat [\w.$<>]+ \(|^\s+at /m,
   sql: /D1_ERROR|SQLITE_|\bjson_extract\b|\bSELECT\b.+\bFROM\b|\bINSERT INTO\b|\bsyntax error\b/i,
   filePath: /\.(ts|js|mjs):\d+|node_modules|\/work\/|file:\/\//,
 };
 
-export function leaksIn(text: string): string[] {
+function leaksIn(text: string): string[] {
   return Object.entries(LEAKS).flatMap(([kind, pattern]) => (pattern.test(text) ? [kind] : []));
 }
 

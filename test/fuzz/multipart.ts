@@ -6,7 +6,7 @@
 import fc from "fast-check";
 import { headerValue, jsonText, text } from "./arbitraries";
 
-export interface Multipart {
+interface Multipart {
   /** The request's Content-Type; undefined sends none. */
   contentType: string | undefined;
   body: Uint8Array;
