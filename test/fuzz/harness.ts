@@ -124,7 +124,7 @@ async function setUp(): Promise<Fixture> {
  * broken collection is detected up to CHECK_EVERY requests late, and the failure names all
  * of them (shrinking is off anyway: each case depends on the state left by the earlier ones).
  */
-const CHECK_EVERY = 10;
+const CHECK_EVERY = 20;
 
 class Invariant {
   private pending: string[] = [];
