@@ -10,11 +10,12 @@ import type { FuzzRequest } from "./harness";
 /** What a leaked internal error looks like, by kind. The one place these are defined. */
 const LEAKS: Record<string, RegExp> = {
   stackTrace: /\bat [\w.$<>]+ \(|^\s+at /m,
-  sql: /D1_ERROR|SQLITE_|\bjson_extract\b|\bSELECT\b.+\bFROM\b|\bINSERT INTO\b|\bsyntax error\b/i,
+  // Case-sensitive: SQL as the storage writes it, not "select a field from the list".
+  sql: /D1_ERROR|SQLITE_|\bjson_extract\(|\bSELECT\b.*\bFROM\b|\bINSERT INTO\b|: syntax error/,
   filePath: /\.(ts|js|mjs):\d+|node_modules|\/work\/|file:\/\//,
 };
 
-function leaksIn(text: string): string[] {
+export function leaksIn(text: string): string[] {
   return Object.entries(LEAKS).flatMap(([kind, pattern]) => (pattern.test(text) ? [kind] : []));
 }
 

@@ -7,6 +7,7 @@ import { describe, expect, test } from "vitest";
 import { buildApp } from "../../src/app";
 import { routesOf } from "../../src/routes/register";
 import { API_PREFIX } from "../../src/routes/paths";
+import { leaksIn } from "./checks";
 import { fuzz, type Fixture } from "./harness";
 import { ATTACHMENT_PROPERTIES } from "./properties/attachments";
 import { QUERY_PROPERTIES } from "./properties/queries";
@@ -43,6 +44,13 @@ describe("the fuzz table", () => {
       for (const path of paths) expect(path, pattern).toMatch(patternOf(pattern));
     }
   });
+});
+
+test("the leak patterns recognise what a leaked error looks like", () => {
+  expect(leaksIn('{"message":"D1_ERROR: no such column: x: SQLITE_ERROR"}')).toEqual(["sql"]);
+  expect(leaksIn("SELECT id FROM objects WHERE json_extract(data, '$.a') = 1")).toEqual(["sql"]);
+  expect(leaksIn("TypeError: x is undefined\n    at handler (src/routes/batch.ts:12:3)")).toEqual(["stackTrace", "filePath"]);
+  expect(leaksIn('{"code":400,"errno":107,"error":"Invalid parameters","message":"_sort: select a field from the list"}')).toEqual([]);
 });
 
 fuzz([...REQUEST_PROPERTIES, ...QUERY_PROPERTIES, ...ATTACHMENT_PROPERTIES]);
