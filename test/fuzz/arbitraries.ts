@@ -1,10 +1,12 @@
 /**
  * fast-check generators of hostile requests: JSON bodies (deep, wide, huge strings, raw big
  * numbers, unicode with lone surrogates), querystrings (filters on random paths, every
- * operator, `_sort`, `_limit`, `_token`, `_fields`, polling), headers and methods.
+ * operator, `_sort`, `_limit`, `_token`, `_fields`, polling), headers and methods, multipart
+ * uploads, download headers (`Range`, validators), Remote Settings' and history's parameters,
+ * and batches of any of these.
  */
 import fc from "fast-check";
-import type { Who } from "../resources/helpers";
+import type { Sender } from "./harness";
 
 /** Numbers as JSON text, kept raw so that what JavaScript cannot hold reaches the server. */
 export const rawNumber = fc.oneof(
@@ -13,7 +15,7 @@ export const rawNumber = fc.oneof(
   fc.bigInt().map(String),
 );
 
-const text = fc.oneof(
+export const text = fc.oneof(
   fc.string({ unit: "binary", maxLength: 40 }),
   fc.string({ unit: "grapheme", maxLength: 40 }),
   fc.constantFrom("", "*", "%", "_", "\u0000", "'; DROP TABLE objects; --", "\\", '"', "$.a", "[", "é", "𝔘"),
@@ -33,13 +35,15 @@ export const jsonText: fc.Arbitrary<string> = fc.oneof(
 );
 
 const segment = fc.oneof(fc.constantFrom("title", "n", "deep", "a", "id", "last_modified", "deleted", "tags", "x y", "é", ""), fc.string({ maxLength: 12 }));
+/** Mostly plausible paths; some past MAX_FIELD_LENGTH (a few of 40,000+ characters, as in the issue) or MAX_FIELD_DEPTH. */
 const fieldPath = fc.oneof(
-  fc.array(segment, { minLength: 1, maxLength: 5 }).map((parts) => parts.join(".")),
-  fc.integer({ min: 200, max: 50_000 }).map((n) => "a".repeat(n)),
-  fc.integer({ min: 50, max: 300 }).map((n) => Array.from({ length: n }, () => "a").join(".")),
+  { weight: 8, arbitrary: fc.array(segment, { minLength: 1, maxLength: 5 }).map((parts) => parts.join(".")) },
+  { weight: 2, arbitrary: fc.integer({ min: 200, max: 1_000 }).map((n) => "a".repeat(n)) },
+  { weight: 1, arbitrary: fc.constantFrom(40_000, 50_000).map((n) => "a".repeat(n)) },
+  { weight: 1, arbitrary: fc.integer({ min: 50, max: 300 }).map((n) => Array.from({ length: n }, () => "a").join(".")) },
 );
-const operator = fc.constantFrom("", "eq_", "not_", "lt_", "gt_", "min_", "max_", "in_", "exclude_", "like_", "has_", "contains_", "contains_any_");
-const filterValue = fc.oneof(
+export const operator = fc.constantFrom("", "eq_", "not_", "lt_", "gt_", "min_", "max_", "in_", "exclude_", "like_", "has_", "contains_", "contains_any_");
+export const filterValue = fc.oneof(
   text,
   rawNumber,
   fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)),
@@ -47,7 +51,9 @@ const filterValue = fc.oneof(
   fc.integer({ min: 1, max: 80 }).map((n) => "a*".repeat(n)),
   fc.integer({ min: 1, max: 200 }).map((n) => Array.from({ length: n }, (_, i) => String(i)).join(",")),
 );
-const param: fc.Arbitrary<[string, string]> = fc.oneof(
+export type Param = [string, string];
+
+export const param: fc.Arbitrary<Param> = fc.oneof(
   { weight: 6, arbitrary: fc.tuple(operator, fieldPath, filterValue).map(([op, field, value]): [string, string] => [`${op}${field}`, value]) },
   { weight: 2, arbitrary: fc.tuple(fc.constantFrom("_sort"), fc.array(fc.tuple(fc.constantFrom("", "-", "+"), fieldPath).map(([d, f]) => d + f), { maxLength: 60 }).map((l) => l.join(","))) },
   { weight: 1, arbitrary: fc.tuple(fc.constantFrom("_limit"), fc.oneof(text, rawNumber)) },
@@ -56,10 +62,12 @@ const param: fc.Arbitrary<[string, string]> = fc.oneof(
   { weight: 1, arbitrary: fc.tuple(fc.constantFrom("_since", "_before", "_to", "gt_last_modified", "_expected"), fc.oneof(text, rawNumber)) },
 );
 
+export function encodeQuery(params: readonly Param[]): string {
+  return params.map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(value)}`).join("&");
+}
+
 /** A querystring of 0–40 parameters (so also past MAX_FILTERS). */
-export const querystring = fc
-  .array(param, { maxLength: 40 })
-  .map((params) => params.map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(value)}`).join("&"));
+export const querystring = fc.array(param, { maxLength: 40 }).map(encodeQuery);
 
 /**
  * Methods that reach the worker: workerd builds no Request for others (`CONNECT`, `TRACE`,
@@ -67,7 +75,7 @@ export const querystring = fc
  */
 export const method = fc.constantFrom("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "get", "patch", "delete");
 
-const headerValue = fc.oneof(
+export const headerValue = fc.oneof(
   fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 60 }),
   fc.constantFrom("*", '"123"', '"abc"', "W/\"1\"", "", "application/json", "application/merge-patch+json", "application/json-patch+json", "text/plain", "application/json; charset=latin1", "*/*", "text/html;q=0", "Basic !!!", "Bearer x", "Basic " + btoa(":"), "Basic " + btoa("alice"), "Portier x"),
 );
@@ -77,5 +85,4 @@ export const headers = fc.dictionary(
   { maxKeys: 4 },
 );
 
-/** Bob owns the shared collection and never sends a fuzzed request. */
-export const who: fc.Arbitrary<Who> = fc.constantFrom("alice", "alice", "anonymous");
+export const who: fc.Arbitrary<Sender> = fc.constantFrom("alice", "alice", "anonymous");

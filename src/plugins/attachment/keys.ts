@@ -5,6 +5,15 @@
  */
 import type { ResourceAttachmentSettings } from "./settings";
 
+/** R2 names objects by keys of 1 to 1,024 bytes (UTF-8) and refuses any other key as "not valid". */
+export const MAX_KEY_BYTES = 1024;
+
+/** Whether R2 can name an object by `key`. */
+export function isStorableKey(key: string): boolean {
+  const bytes = new TextEncoder().encode(key).length;
+  return bytes > 0 && bytes <= MAX_KEY_BYTES;
+}
+
 /** The record an upload is for. */
 export interface RecordPath {
   bucket: string;

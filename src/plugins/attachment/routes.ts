@@ -19,7 +19,7 @@ import type { WriteOp, WriteResult } from "../../writer/protocol";
 import type { JsonObject, JsonValue } from "../../wire";
 import { authorizeRecordWrite } from "./authorize";
 import { abandonUpload, claimKey, filesBucket } from "./files";
-import { extensionOf, locationOf, storageKey, type RecordPath } from "./keys";
+import { extensionOf, isStorableKey, locationOf, MAX_KEY_BYTES, storageKey, type RecordPath } from "./keys";
 import { ATTACHMENT_WRITER } from "./listener";
 import { boundaryOf, MultipartError, parts, type Part } from "./multipart";
 import { attachmentSettings, resourceSettings } from "./settings";
@@ -80,6 +80,9 @@ export async function planUpload(c: AppContext, record: RecordPath, filename: st
   }
   const resource = resourceSettings(settings, record.bucket, record.collection);
   const key = storageKey(filename, record, global.folder, resource, new Date());
+  if (!isStorableKey(key)) {
+    throw invalidParameter("body", null, `File name not storable: its storage key must have 1 to ${MAX_KEY_BYTES} bytes (folder and sanitized name).`);
+  }
   const own = await claimKey(c.env.DB, key, targetOf(record).uri, Date.now());
   return {
     key,

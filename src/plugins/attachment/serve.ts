@@ -5,12 +5,23 @@
  * `If-Modified-Since`, …) are answered by R2; one byte `Range` is served as 206 (several: the whole file).
  */
 import type { AppContext } from "../../context";
-import { objectNotFound } from "../../errors";
+import { ERRNO, invalidParameter, KintoError, objectNotFound } from "../../errors";
 import { filesBucket } from "./files";
+import { isStorableKey } from "./keys";
 
 /** A randomized name is never reused: cache it for a year. Other names may be overwritten: revalidate. */
 const IMMUTABLE = "public, max-age=31536000, immutable";
 const REVALIDATE = "public, no-cache";
+
+/** `*` or a list of entity tags (RFC 9110 §8.8.3): R2's conditional reads throw on anything else. */
+const ENTITY_TAGS = /^\s*(?:\*|(?:W\/)?"[\x21\x23-\x7e]*"(?:\s*,\s*(?:W\/)?"[\x21\x23-\x7e]*")*)\s*$/;
+
+function checkEntityTags(request: Headers): void {
+  for (const name of ["If-Match", "If-None-Match"]) {
+    const value = request.get(name);
+    if (value !== null && !ENTITY_TAGS.test(value)) throw invalidParameter("header", name, "The value should be * or a list of quoted entity tags.");
+  }
+}
 
 function keyOf(c: AppContext): string {
   const path = new URL(c.req.url).pathname;
@@ -43,16 +54,26 @@ function hasBody(object: R2Object | R2ObjectBody): object is R2ObjectBody {
 
 export async function serveAttachment(c: AppContext): Promise<Response> {
   const key = keyOf(c);
+  // No file has a key R2 refuses to name.
+  if (!isStorableKey(key)) throw objectNotFound("attachment", key);
   const bucket = filesBucket(c.env);
   const head = c.req.method === "HEAD";
   const request = c.req.raw.headers;
+  checkEntityTags(request);
   const wanted = request.get("Range");
   let range: ReturnType<typeof byteRange> = null;
   if (wanted !== null && !head) {
     const stat = await bucket.head(key);
     if (stat === null) throw objectNotFound("attachment", key);
     range = byteRange(wanted, stat.size);
-    if (range === "unsatisfiable") return new Response(null, { status: 416, headers: { "Content-Range": `bytes */${stat.size}` } });
+    if (range === "unsatisfiable") {
+      throw new KintoError({
+        status: 416,
+        errno: ERRNO.INVALID_PARAMETERS,
+        message: `Range not satisfiable: the file has ${stat.size} bytes.`,
+        headers: { "Content-Range": `bytes */${stat.size}` },
+      });
+    }
   }
   const object = head ? await bucket.head(key) : await bucket.get(key, { onlyIf: request, ...(range !== null ? { range } : {}) });
   if (object === null) throw objectNotFound("attachment", key);
@@ -69,7 +90,13 @@ export async function serveAttachment(c: AppContext): Promise<Response> {
       headers.set("Content-Length", String(object.size));
       return new Response(null, { status: 200, headers });
     }
-    return new Response(null, { status: failed ? 412 : 304, headers });
+    if (!failed) return new Response(null, { status: 304, headers });
+    throw new KintoError({
+      status: 412,
+      errno: ERRNO.MODIFIED_MEANWHILE,
+      message: "Resource was modified meanwhile",
+      headers: { ETag: object.httpEtag, "Last-Modified": object.uploaded.toUTCString() },
+    });
   }
   if (range !== null) {
     headers.set("Content-Range", `bytes ${range.offset}-${range.offset + range.length - 1}/${object.size}`);
