@@ -32,7 +32,7 @@ export default defineConfig([
   },
   {
     // Node-side scripts: benchmarks, end-to-end setup, tool configs.
-    files: ["bench/**", "scripts/**", "test/e2e/**", "*.config.{js,ts,mjs}"],
+    files: ["bench/**", "scripts/**", "cli/**", "test/e2e/**", "*.config.{js,ts,mjs}"],
     languageOptions: { globals: globals.node },
   },
 ]);

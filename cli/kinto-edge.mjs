@@ -11,7 +11,6 @@
 // file's size. Progress goes to stderr, the record's `attachment` (JSON) to stdout. The
 // sha256 computed while reading is checked against the server's `hash`.
 // Exit status: 0 done, 1 refused or failed (an unfinished upload is aborted), 2 bad usage.
-/* global fetch, FormData -- Node 20 globals; eslint.config.js gives Node globals to bench/, scripts/, test/e2e/ only */
 import { Buffer } from "node:buffer";
 import { createHash } from "node:crypto";
 import { createReadStream, openAsBlob } from "node:fs";

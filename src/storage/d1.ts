@@ -192,7 +192,7 @@ export class D1Storage {
   /** Deletes everything: objects, timestamps, ACLs, group memberships (the flush plugin). */
   async flush(): Promise<void> {
     await this.db.batch(
-      ["objects", "timestamps", "access_control_entries", "user_principals", "attachment_files"].map((table) =>
+      ["objects", "timestamps", "access_control_entries", "user_principals", "attachment_files", "attachment_uploads", "attachment_upload_parts", "openid_states"].map((table) =>
         this.db.prepare(`DELETE FROM ${table}`),
       ),
     );

@@ -53,7 +53,7 @@ export interface Fixture {
 }
 
 /** Every plugin but flush (a fuzzed `POST /__flush__` would wipe the fixture). */
-const INCLUDES = "kinto.plugins.accounts kinto.plugins.default_bucket kinto.plugins.history kinto_attachment kinto_remote_settings";
+const INCLUDES = "kinto.plugins.accounts kinto.plugins.default_bucket kinto.plugins.history kinto.plugins.openid kinto_attachment kinto_remote_settings kinto_edge.push";
 
 const app = buildApp();
 let bindings: object = env;
