@@ -19,7 +19,7 @@
  *   client lists the collection with `_since`, then subscribes again. Commits never wait for a
  *   subscriber.
  */
-import { settingsOf } from "../config";
+import { SettingsError, settingsOf, variableName, type Settings } from "../config";
 import type { Bindings } from "../env";
 import { rowToObject, D1Storage, type ObjectRow } from "../storage/d1";
 import { toWire } from "../resources/objects";
@@ -33,10 +33,24 @@ export const MAX_CATCH_UP = 1000;
 export const MAX_WAITING = 1000;
 export const REAUTHORIZE_AFTER_MS = 30_000;
 
-/** `push.reauthorize_seconds` (`KINTO_PUSH_REAUTHORIZE_SECONDS`), in ms; the default when absent or not an integer ≥ 0. */
-export function reauthorizeAfterMs(lookup: (name: string) => string | undefined): number {
-  const raw = lookup("push.reauthorize_seconds");
-  return raw !== undefined && /^\d{1,9}$/.test(raw) ? Number(raw) * 1000 : REAUTHORIZE_AFTER_MS;
+/**
+ * `push.reauthorize_seconds` (`KINTO_PUSH_REAUTHORIZE_SECONDS`) in ms, default
+ * {@link REAUTHORIZE_AFTER_MS}; a malformed value throws `SettingsError` (the subscribe route
+ * answers it as a 500 naming the variable; a broadcast falls back to the default).
+ */
+export function reauthorizeAfterMs(settings: Settings): number {
+  const raw = settings.lookup("push.reauthorize_seconds");
+  if (raw === undefined) return REAUTHORIZE_AFTER_MS;
+  if (!/^\d{1,9}$/.test(raw)) throw new SettingsError(variableName("push.reauthorize_seconds"), `expected an integer ≥ 0, got ${JSON.stringify(raw)}`);
+  return Number(raw) * 1000;
+}
+
+function reauthorizeAfterOrDefault(settings: Settings): number {
+  try {
+    return reauthorizeAfterMs(settings);
+  } catch {
+    return REAUTHORIZE_AFTER_MS;
+  }
 }
 
 /** A change as broadcast: its message (serialized once) and the ACL that decides who sees it (null: tombstone). */
@@ -102,7 +116,7 @@ export class LiveHub {
       .map((change) => outgoing(eventOf(change.data, change.action), change.action === "delete" ? null : change.permissions));
     if (changed.length === 0) return;
     const now = Date.now();
-    const reauthorizeAfter = reauthorizeAfterMs(settingsOf(this.envOf()).lookup);
+    const reauthorizeAfter = reauthorizeAfterOrDefault(settingsOf(this.envOf()));
     for (const sink of sinks) {
       const queued = this.waiting.get(sink.key);
       if (queued !== undefined) {

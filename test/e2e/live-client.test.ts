@@ -5,11 +5,7 @@ import WebSocket from "ws";
 import { describe, expect, it } from "vitest";
 import { followCollection, type LiveChange, type WebSocketLike } from "../../client/live-changes.mjs";
 import { makeClient, uniqueId } from "./client";
-
-async function until(condition: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 600 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 50));
-  if (!condition()) throw new Error(`timed out waiting for ${what}`);
-}
+import { until } from "./support/until";
 
 async function setup() {
   const client = makeClient();

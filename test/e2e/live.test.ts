@@ -5,6 +5,7 @@
 import WebSocket from "ws";
 import { describe, expect, it } from "vitest";
 import { makeClient, serverUrl, uniqueId } from "./client";
+import { until } from "./support/until";
 
 const AUTH = `Basic ${btoa("alice:s3cret")}`;
 const SUBSCRIBERS = 200;
@@ -32,11 +33,6 @@ function follow(path: string, query = ""): Promise<Follower> {
     socket.once("unexpected-response", (_request, response) => reject(new Error(`subscription refused: ${response.statusCode}`)));
     socket.once("error", reject);
   });
-}
-
-async function until(condition: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 600 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 50));
-  if (!condition()) throw new Error(`timed out waiting for ${what}`);
 }
 
 describe("live changes against wrangler dev", () => {

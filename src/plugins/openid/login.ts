@@ -10,6 +10,7 @@
 import type { AppContext } from "../../context";
 import { SettingsError, variableName } from "../../config";
 import { backendUnavailable, invalidParameters } from "../../errors";
+import { base64OfText } from "../../http/base64";
 import { empty, origin } from "../../http/respond";
 import type { ValidationDetail } from "../../wire";
 import { discover, exchangeCode, isHttpUrl, ProviderUnavailable } from "./remote";
@@ -62,7 +63,7 @@ export function isTrustedCallback(provider: OpenIDProvider, callback: string, se
 
 const untrusted = (): ValidationDetail => ({ location: "querystring", name: "callback", description: "Not a trusted callback URL" });
 
-function clientIdOf(provider: OpenIDProvider): string {
+function requiredClientId(provider: OpenIDProvider): string {
   if (provider.clientId === null) {
     throw new SettingsError(variableName(`multiauth.policy.${provider.name}.client_id`), "required for the OpenID login flow");
   }
@@ -98,7 +99,7 @@ export async function login(c: AppContext): Promise<Response> {
     throw invalidParameters([{ location: "body", name: "scope", description: `Provider ${provider.name} requires 'email' scope` }]);
   }
   if (!isTrustedCallback(provider, callback, origin(c))) throw invalidParameters([untrusted()]);
-  const clientId = clientIdOf(provider);
+  const clientId = requiredClientId(provider);
   const authorization = await endpointOf(provider, "authorization_endpoint");
 
   const state = randomState(provider.stateLength);
@@ -117,19 +118,12 @@ function quote(text: string): string {
   return encodeURIComponent(text).replace(/%2F/g, "/");
 }
 
-function base64(text: string): string {
-  const bytes = new TextEncoder().encode(text);
-  let binary = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary);
-}
-
 export async function token(c: AppContext): Promise<Response> {
   const details: ValidationDetail[] = [];
   const provider = providerOfPath(c, details);
   const { code, state } = required(c, ["code", "state"], details);
   if (details.length > 0 || provider === null || code === undefined || state === undefined) throw invalidParameters(details);
-  clientIdOf(provider);
+  requiredClientId(provider);
 
   const callback = await consumeState(c.env.DB, state, provider.name);
   if (callback === null) throw invalidParameters([{ location: "body", name: "state", description: "Invalid state", errno: 105 }]);
@@ -143,5 +137,5 @@ export async function token(c: AppContext): Promise<Response> {
     throw error;
   }
   // The provider's answer goes to the client as is, errors included (Kinto does the same).
-  return empty(307, { Location: `${callback}${quote(base64(answer.body))}` });
+  return empty(307, { Location: `${callback}${quote(base64OfText(answer.body))}` });
 }

@@ -6,11 +6,11 @@
  * (live/hub.ts).
  */
 import { AUTHENTICATED, EVERYONE, type Identity } from "../../auth/identity";
-import { SettingsError, variableName } from "../../config";
 import type { AppContext } from "../../context";
 import { forbidden, invalidParameter, invalidParameters, missingResource, unauthorized } from "../../errors";
 import { json } from "../../http/respond";
 import { liveAccess, type LiveAccess } from "../../live/access";
+import { reauthorizeAfterMs } from "../../live/hub";
 import { SUBSCRIPTION_HEADER, type SubscribeRequest } from "../../live/subscription";
 import { locationOf } from "../../resources/location";
 import { D1Storage } from "../../storage/d1";
@@ -46,14 +46,8 @@ function transportOf(c: AppContext): SubscribeRequest["transport"] {
   );
 }
 
-/** Refuses a malformed `push.reauthorize_seconds` here, where a 500 can name it (the Writer falls back to the default). */
-function checkSettings(c: AppContext): void {
-  const raw = c.get("settings").lookup("push.reauthorize_seconds");
-  if (raw !== undefined && !/^\d{1,9}$/.test(raw)) throw new SettingsError(variableName("push.reauthorize_seconds"), `expected an integer ≥ 0, got ${JSON.stringify(raw)}`);
-}
-
 export async function subscribe(c: AppContext): Promise<Response> {
-  checkSettings(c);
+  reauthorizeAfterMs(c.get("settings")); // a malformed setting: a 500 naming it
   const transport = transportOf(c);
   const bucket = c.req.param("bid") ?? "";
   const collection = c.req.param("cid") ?? "";

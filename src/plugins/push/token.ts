@@ -5,6 +5,7 @@
  * A token is `<payload>.<HMAC(userid_hmac_secret, payload)>`; it names no secret.
  */
 import { hmacHex } from "../../auth/basicauth";
+import { base64urlOfText, textOfBase64 } from "../../http/base64";
 import type { LiveTokenEnvelope } from "../../wire";
 
 export const TOKEN_TTL_MS = 60_000;
@@ -18,15 +19,6 @@ interface Payload {
   e: number;
 }
 
-function base64url(text: string): string {
-  return btoa(String.fromCharCode(...new TextEncoder().encode(text))).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
-
-function fromBase64url(text: string): string {
-  const binary = atob(text.replace(/-/g, "+").replace(/_/g, "/"));
-  return new TextDecoder().decode(Uint8Array.from(binary, (char) => char.charCodeAt(0)));
-}
-
 function sameText(a: string, b: string): boolean {
   if (a.length !== b.length) return false;
   let difference = 0;
@@ -36,7 +28,7 @@ function sameText(a: string, b: string): boolean {
 
 export async function issueToken(secret: string, userId: string, collectionUri: string, now = Date.now()): Promise<LiveTokenEnvelope> {
   const expires = now + TOKEN_TTL_MS;
-  const payload = base64url(JSON.stringify({ u: userId, c: collectionUri, e: expires } satisfies Payload));
+  const payload = base64urlOfText(JSON.stringify({ u: userId, c: collectionUri, e: expires } satisfies Payload));
   return { token: `${payload}.${await hmacHex(secret, `live:${payload}`)}`, expires };
 }
 
@@ -46,7 +38,7 @@ export async function tokenUser(secret: string, token: string, collectionUri: st
   if (!payload || !signature || rest.length > 0 || payload.length > 4096) return null;
   if (!sameText(signature, await hmacHex(secret, `live:${payload}`))) return null;
   try {
-    const { u, c, e } = JSON.parse(fromBase64url(payload)) as Payload;
+    const { u, c, e } = JSON.parse(textOfBase64(payload) ?? "null") as Payload;
     return typeof u === "string" && c === collectionUri && typeof e === "number" && e > now ? u : null;
   } catch {
     return null;

@@ -3,6 +3,7 @@
  * `{"last_object": {<sort field>: <value>, …}, "offset": n, "nonce": "pagination-token-<uuid4>"}`.
  * A sort field missing from the last object is absent from `last_object`.
  */
+import { base64OfText, textOfBase64 } from "../../http/base64";
 import type { JsonValue } from "../../wire";
 import { invalidToken } from "./query-errors";
 import type { PageToken } from "./types";
@@ -13,24 +14,7 @@ export function newNonce(): string {
 }
 
 export function encodeToken(token: PageToken): string {
-  const json = JSON.stringify({ last_object: token.lastObject, offset: token.offset, nonce: token.nonce });
-  let binary = "";
-  for (const byte of new TextEncoder().encode(json)) binary += String.fromCharCode(byte);
-  return btoa(binary);
-}
-
-/** Accepts padded or unpadded base64, and the URL-safe alphabet; `+` read as space is repaired. */
-function decodeBase64(raw: string): string | null {
-  const normalized = raw.trim().replace(/ /g, "+").replace(/-/g, "+").replace(/_/g, "/").replace(/=+$/, "");
-  if (!/^[A-Za-z0-9+/]*$/.test(normalized) || normalized.length % 4 === 1) return null;
-  const padded = normalized + "=".repeat((4 - (normalized.length % 4)) % 4);
-  try {
-    const binary = atob(padded);
-    const bytes = Uint8Array.from(binary, (char) => char.charCodeAt(0));
-    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
-  } catch {
-    return null;
-  }
+  return base64OfText(JSON.stringify({ last_object: token.lastObject, offset: token.offset, nonce: token.nonce }));
 }
 
 function parseJson(text: string): JsonValue | undefined {
@@ -43,7 +27,7 @@ function parseJson(text: string): JsonValue | undefined {
 
 /** 400 `_token has invalid content` unless `raw` decodes to the structure above. */
 export function decodeToken(raw: string): PageToken {
-  const text = decodeBase64(raw);
+  const text = textOfBase64(raw);
   const info = text === null ? undefined : parseJson(text);
   if (!isJsonObject(info)) throw invalidToken();
   const { last_object: lastObject, offset, nonce } = info;
