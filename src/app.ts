@@ -15,7 +15,7 @@ import { registerResources } from "./routes/resources";
 import { capabilitiesOf } from "./capabilities";
 import { PLUGINS } from "./plugins";
 import { checkNames } from "./plugins/names";
-import { heartbeatsOf, helloUserOf, rewriteBodyId, rewritePath } from "./plugins/plugin";
+import { heartbeatsOf, helloUserOf, rewriteBodyId, rewritePath, validatedBy } from "./plugins/plugin";
 import { executionContextOf } from "./http/respond";
 import { registerUtility } from "./routes/utility";
 
@@ -26,7 +26,7 @@ export function buildApp(): Hono<AppEnv> {
   app.onError(onError);
   app.notFound(notFound);
   app.use(async function settings(c, next) {
-    c.set("settings", checkNames(settingsOf(c.env), PLUGINS, resolvers));
+    c.set("settings", validatedBy(PLUGINS, checkNames(settingsOf(c.env), PLUGINS, resolvers)));
     await next();
   });
   app.use(responseHeaders());

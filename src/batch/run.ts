@@ -102,7 +102,7 @@ export async function runBatch(context: BatchContext, requests: SubRequest[]): P
     const group = pending;
     pending = null;
     const { userId, principals } = group.identity;
-    const results = await sendToWriter(context.env, { author: { userId, principals }, ops: group.entries.map((e) => e.op) });
+    const results = await sendToWriter(context.env, { author: { userId, principals }, ops: group.entries.map((e) => e.op), origin: context.origin });
     await Promise.all(
       group.entries.map(async ({ index, url, sentPath }, i) => {
         const result = results[i];

@@ -15,7 +15,6 @@ const NOT_YET = new Set([
   "kinto.plugins.prometheus",
   "kinto.plugins.statsd",
   "kinto_emailer",
-  "kinto_signer",
 ]);
 
 function includeName(entry: string, plugins: readonly Plugin[]): string | null {

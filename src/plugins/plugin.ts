@@ -10,7 +10,7 @@ import type { Bindings } from "../env";
 import { settingsOf, type Settings } from "../config";
 import type { Mutation } from "../storage/types";
 import type { AppEnv } from "../context";
-import type { ListenerContext, WriteChange, WriteListener } from "../writer/listener";
+import type { Effect, EffectContext, ListenerContext, WriteChange, WriteListener } from "../writer/listener";
 
 export interface Capability {
   description: string;
@@ -63,6 +63,8 @@ export interface Plugin {
   /** Other include names that enable it (e.g. a plugin that was merged into this one). */
   readonly aliases?: readonly string[];
   enabled(settings: Settings): boolean;
+  /** While enabled: throws SettingsError for a malformed setting of this plugin (checked on every request). */
+  validate?(settings: Settings): void;
   /** The hello capability (id → value) while enabled, if any. */
   capabilities?(settings: Settings, request: CapabilityRequest): Record<string, Capability>;
   /** Resolves the authentication policies this plugin provides, by their `multiauth.policies` name. */
@@ -79,6 +81,8 @@ export interface Plugin {
    * engine commit (see writer/listener.ts).
    */
   onWrite?(changes: readonly WriteChange[], context: ListenerContext): Mutation[];
+  /** While enabled: async work and cross-parent writes of a commit, in its transaction (see writer/listener.ts). */
+  effects?(changes: readonly WriteChange[], context: EffectContext): Promise<Effect | null>;
   /** While enabled: refuses one change by throwing a KintoError (see writer/listener.ts). */
   checkWrite?(change: WriteChange, settings: Settings): void;
   /** While enabled: I/O after a commit, outside the critical section (see writer/listener.ts). */
@@ -99,14 +103,15 @@ export interface Plugin {
 /** The write listeners of the plugins that have one, in plugin order. */
 export function writeListenersOf(plugins: readonly Plugin[]): WriteListener[] {
   return plugins.flatMap((plugin): WriteListener[] => {
-    const { onWrite, checkWrite, afterCommit } = plugin;
-    if (onWrite === undefined && checkWrite === undefined && afterCommit === undefined) return [];
+    const { onWrite, checkWrite, afterCommit, effects } = plugin;
+    if (onWrite === undefined && checkWrite === undefined && afterCommit === undefined && effects === undefined) return [];
     return [
       {
         enabled: (settings: Settings) => plugin.enabled(settings),
         ...(onWrite ? { onWrite: onWrite.bind(plugin) } : {}),
         ...(checkWrite ? { check: checkWrite.bind(plugin) } : {}),
         ...(afterCommit ? { afterCommit: afterCommit.bind(plugin) } : {}),
+        ...(effects ? { effects: effects.bind(plugin) } : {}),
       },
     ];
   });
@@ -150,6 +155,12 @@ export async function helloUserOf(plugins: readonly Plugin[], userId: string, se
     if (plugin.helloUser && plugin.enabled(settings)) Object.assign(extras, await plugin.helloUser(userId, settings));
   }
   return extras;
+}
+
+/** `settings` once every enabled plugin found its own settings well-formed (else the SettingsError). */
+export function validatedBy(plugins: readonly Plugin[], settings: Settings): Settings {
+  for (const plugin of plugins) if (plugin.validate && plugin.enabled(settings)) plugin.validate(settings);
+  return settings;
 }
 
 export function isIncluded(settings: Settings, name: string): boolean {

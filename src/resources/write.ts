@@ -4,7 +4,7 @@ import { KintoError } from "../errors";
 import { readBodyText } from "../http/body";
 import { timestampHeaders } from "../http/preconditions";
 import { renderError } from "../http/error-handler";
-import { publicUrl } from "../http/respond";
+import { origin, publicUrl } from "../http/respond";
 import { nextPageUrl } from "../protocol/query/next-page";
 import { sendToWriter } from "../writer/client";
 import type { WriteResult } from "../writer/protocol";
@@ -35,7 +35,7 @@ export function writeHandler(resource: ResourceName, method: WriteMethod, plural
       search: url.search,
     });
     const { userId, principals } = c.get("identity");
-    const [result] = await sendToWriter(c.env, { author: { userId, principals }, ops: [op] });
+    const [result] = await sendToWriter(c.env, { author: { userId, principals }, ops: [op], origin: origin(c) });
     if (result === undefined) throw new Error("the writer answered no result");
     return renderResult(result, url);
   };

@@ -38,7 +38,7 @@ import { StateCache } from "./state-cache";
 import type { JsonObject, KintoObject, Permissions } from "../wire";
 import { BatchState } from "./batch-state";
 import { deleteList } from "./delete-list";
-import { checkChange, listenerMutations, type WriteChange, type WriteListener } from "./listener";
+import { checkChange, EffectRefused, listenerEffects, listenerMutations, type Effect, type WriteChange, type WriteListener } from "./listener";
 import { applyPatchBody } from "./patch";
 import type { Author, WriteOp, WriteRequest, WriteResult } from "./protocol";
 import { assignTimestamp, forcedTimestamp } from "./timestamps";
@@ -81,7 +81,10 @@ export class WriteEngine {
       } catch (error) {
         this.cache.clear();
         if (error instanceof GuardFailed) continue;
-        if (!(error instanceof TimestampConflict)) throw error;
+        if (error instanceof EffectRefused && requests.length === 1) {
+          return requests.map((request) => request.ops.map(() => errorResult(error.error)));
+        }
+        if (!(error instanceof TimestampConflict) && !(error instanceof EffectRefused)) throw error;
         if (requests.length === 1) break;
         const separately: WriteResult[][] = [];
         for (const request of requests) separately.push(await this.run(request));
@@ -141,9 +144,18 @@ export class WriteEngine {
         permissionsOf: (uri) => batch.object(uri).permissions,
         now: this.now(),
       });
-      await this.storage.commit(guardFor(requests, reads, state, batch), [...batch.coalescedMutations(), ...extra]);
+      const effect = await listenerEffects(this.listeners, batch.changes, {
+        settings: this.settings,
+        storage: this.storage,
+        now: this.now(),
+        touched: (key) => (batch.touchedLists().some((list) => list.parentId === key.parentId && list.resourceName === key.resourceName) ? (batch.listTimestamp(key) ?? undefined) : undefined),
+        origin: requests.find((request) => request.origin !== undefined)?.origin ?? null,
+      });
+      await this.storage.commit(withEffect(guardFor(requests, reads, state, batch), effect), [...batch.coalescedMutations(), ...extra, ...effect.mutations]);
       const outcome = batch.outcome();
-      this.cache.written(outcome.objects, outcome.lists);
+      // An effect may rewrite objects of this Writer too (a status it sets): remember nothing then.
+      if (effect.mutations.length > 0) this.cache.clear();
+      else this.cache.written(outcome.objects, outcome.lists);
       this.committed(batch.changes);
     }
     for (const effect of batch.afterCommit) await effect();
@@ -198,6 +210,11 @@ function guardFor(requests: WriteRequest[], reads: StateRequest, state: State, b
         ? null
         : { users: members, memberships: members.flatMap((user) => state.groupsOf(user).map((p): [string, string] => [user, p])) },
   };
+}
+
+/** The commit's guard plus what its effects were decided from. */
+function withEffect(guard: Guard, effect: Effect): Guard {
+  return { ...guard, objects: [...guard.objects, ...effect.guard.objects], lists: [...guard.lists, ...effect.guard.lists] };
 }
 
 /** What the writer reads before deciding: parents, targets, lists and the ACL rows of every need. */

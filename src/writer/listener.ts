@@ -8,7 +8,9 @@
 import type { Settings } from "../config";
 import type { Bindings } from "../env";
 import type { Location, ResourceName } from "../resources/spec";
-import type { Mutation } from "../storage/types";
+import type { D1Storage } from "../storage/d1";
+import type { Guard, ListKey, Mutation } from "../storage/types";
+import type { KintoError } from "../errors";
 import type { KintoObject, Permissions } from "../wire";
 
 export type WriteAction = "create" | "update" | "delete";
@@ -45,10 +47,45 @@ export interface ListenerContext {
   now: number;
 }
 
+/** What an effect may consult: it reads storage itself, inside the Writer's critical section. */
+export interface EffectContext {
+  settings: Settings;
+  storage: D1Storage;
+  /** Milliseconds, the commit's clock. */
+  now: number;
+  /** A list's timestamp as this commit leaves it, when the commit touches it (else undefined). */
+  touched(key: ListKey): number | undefined;
+  /** The public origin of the server the triggering request came to (null: unknown). */
+  origin: string | null;
+}
+
+/**
+ * Writes a commit implies beyond its own parent (e.g. publishing a signed collection): decided
+ * from what the effect read, committed in the same transaction as the changes, and guarded by
+ * what it read, so a concurrent commit elsewhere makes the whole commit retry.
+ */
+export interface Effect {
+  mutations: Mutation[];
+  guard: Pick<Guard, "objects" | "lists">;
+}
+
+/** An effect's refusal of the commit (nothing is written; the requests answer `error`). */
+export class EffectRefused extends Error {
+  constructor(readonly error: KintoError) {
+    super(error.message);
+    this.name = "EffectRefused";
+  }
+}
+
 export interface WriteListener {
   enabled(settings: Settings): boolean;
   /** Extra mutations for the same transaction (none: `[]`). Must not throw for valid changes. */
   onWrite?(changes: readonly WriteChange[], context: ListenerContext): Mutation[];
+  /**
+   * Async work inside the critical section, after the changes are decided: reads, signatures,
+   * and the writes they imply (see Effect). Throws EffectRefused to refuse the whole commit.
+   */
+  effects?(changes: readonly WriteChange[], context: EffectContext): Promise<Effect | null>;
   /** Refuses one change before it is made, by throwing a KintoError (that operation answers it). */
   check?(change: WriteChange, settings: Settings): void;
   /**
@@ -66,6 +103,21 @@ export function listenerMutations(
 ): Mutation[] {
   if (changes.length === 0) return [];
   return listeners.flatMap((listener) => (listener.enabled(context.settings) ? (listener.onWrite?.(changes, context) ?? []) : []));
+}
+
+/** The effects of every enabled listener, in listener order, as one. */
+export async function listenerEffects(listeners: readonly WriteListener[], changes: readonly WriteChange[], context: EffectContext): Promise<Effect> {
+  const merged: Effect = { mutations: [], guard: { objects: [], lists: [] } };
+  if (changes.length === 0) return merged;
+  for (const listener of listeners) {
+    if (!listener.enabled(context.settings) || listener.effects === undefined) continue;
+    const effect = await listener.effects(changes, context);
+    if (effect === null) continue;
+    merged.mutations.push(...effect.mutations);
+    merged.guard.objects.push(...effect.guard.objects);
+    merged.guard.lists.push(...effect.guard.lists);
+  }
+  return merged;
 }
 
 /** Throws the first refusal of an enabled listener for `change`. */

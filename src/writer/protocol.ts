@@ -42,6 +42,8 @@ export type WriteOp =
 export interface WriteRequest {
   author: Author;
   ops: WriteOp[];
+  /** The public origin the request came to (`http_scheme`/`http_host` applied): URLs effects publish. */
+  origin?: string;
 }
 
 export type WriteResult =

@@ -1,7 +1,8 @@
 /**
- * `kinto_remote_settings` (contract §12), enabled by that name or by `kinto_changes`: so far its
- * changes part (§12.1) — the virtual `monitor/changes` collection, collection changesets and
- * `/__broadcasts__`. The signer (§12.2) is not there yet: no `signer` capability is advertised.
+ * `kinto_remote_settings` (contract §12): its changes part (§12.1: the virtual `monitor/changes`
+ * collection, collection changesets, `/__broadcasts__`) and its signer (§12.2: the review
+ * workflow and content signatures, signer/). As in Remote Settings, the legacy names enable one
+ * part each: `kinto_changes` the changes, `kinto_signer` the signer.
  */
 import { PROJECT_VERSION, type Settings } from "../../config";
 import { registerRoute } from "../../routes/register";
@@ -11,31 +12,53 @@ import { getChangeset } from "./changeset";
 import { CHANGES_COLLECTION, MONITOR_BUCKET } from "./monitor";
 import { monitorRecords } from "./monitor-routes";
 import { changesSettings } from "./settings";
+import { signerCapability } from "./signer/capability";
+import { getChain } from "./signer/chains";
+import { checkSignerChange } from "./signer/checks";
+import { signerEffects } from "./signer/publish";
+import { signerSettings } from "./signer/settings";
 
 const NAME = "kinto_remote_settings";
 const CHANGES_ALIAS = "kinto_changes";
+const SIGNER_ALIAS = "kinto_signer";
+
+const changesOn = (settings: Settings) => isIncluded(settings, NAME) || isIncluded(settings, CHANGES_ALIAS);
+const signerOn = (settings: Settings) => isIncluded(settings, NAME) || isIncluded(settings, SIGNER_ALIAS);
 
 export const remoteSettingsPlugin: Plugin = {
   name: NAME,
-  aliases: [CHANGES_ALIAS],
-  enabled: (settings) => isIncluded(settings, NAME) || isIncluded(settings, CHANGES_ALIAS),
+  aliases: [CHANGES_ALIAS, SIGNER_ALIAS],
+  enabled: (settings) => changesOn(settings) || signerOn(settings),
   capabilities(settings) {
     return {
-      changes: {
-        description: "Track modifications of records in Kinto and store the collection timestamps into a specific bucket and collection.",
-        url: "http://kinto.readthedocs.io/en/latest/tutorials/synchronisation.html#polling-for-remote-changes",
-        version: PROJECT_VERSION,
-        collections: [...changesSettings(settings).resources],
-      },
+      ...(changesOn(settings)
+        ? {
+            changes: {
+              description: "Track modifications of records in Kinto and store the collection timestamps into a specific bucket and collection.",
+              url: "http://kinto.readthedocs.io/en/latest/tutorials/synchronisation.html#polling-for-remote-changes",
+              version: PROJECT_VERSION,
+              collections: [...changesSettings(settings).resources],
+            },
+          }
+        : {}),
+      ...(signerOn(settings) ? { signer: signerCapability(settings) } : {}),
     };
   },
+  validate(settings) {
+    if (signerOn(settings)) signerSettings(settings);
+  },
+  checkWrite(change, settings) {
+    if (signerOn(settings)) checkSignerChange(change, settings);
+  },
+  effects(changes, context) {
+    return signerOn(context.settings) ? signerEffects(changes, context) : Promise.resolve(null);
+  },
   overrides(app) {
-    const enabled = (settings: Settings) => remoteSettingsPlugin.enabled(settings);
-    registerRoute(app, `/buckets/${MONITOR_BUCKET}/collections/${CHANGES_COLLECTION}/records`, { GET: monitorRecords }, { enabled, negotiated: true, shadows: true });
+    registerRoute(app, `/buckets/${MONITOR_BUCKET}/collections/${CHANGES_COLLECTION}/records`, { GET: monitorRecords }, { enabled: changesOn, negotiated: true, shadows: true });
   },
   register(app) {
-    const enabled = (settings: Settings) => remoteSettingsPlugin.enabled(settings);
-    registerRoute(app, "/buckets/:bid/collections/:cid/changeset", { GET: getChangeset }, { enabled, negotiated: true });
-    registerRoute(app, "/__broadcasts__", { GET: getBroadcasts }, { enabled });
+    registerRoute(app, "/buckets/:bid/collections/:cid/changeset", { GET: getChangeset }, { enabled: changesOn, negotiated: true });
+    registerRoute(app, "/__broadcasts__", { GET: getBroadcasts }, { enabled: changesOn });
+    registerRoute(app, "/cert-chains/:name", { GET: getChain }, { enabled: signerOn });
   },
 };
