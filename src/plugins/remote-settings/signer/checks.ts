@@ -98,8 +98,8 @@ export function checkSignerChange(change: WriteChange, settings: Settings): void
   if (change.resourceName === "collection" && bucket !== undefined) {
     const workflow = workflowOfSource(settings, bucket, change.id);
     if (workflow === null) return;
-    checkTracking(change);
     checkStatus(change, workflow, settings);
+    checkTracking(change);
   } else if (change.resourceName === "record" && bucket !== undefined && collection !== undefined) {
     if (signerSettings(settings).allowFloats || workflowOfSource(settings, bucket, collection) === null) return;
     const path = floatPath(change.data as unknown as JsonValue, "");
