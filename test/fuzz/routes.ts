@@ -21,6 +21,7 @@ export function routeTable({ bid, cid, records, playground, attachmentKey, times
     "/__api__": ["/__api__"],
     "/contribute.json": ["/contribute.json"],
     "/__broadcasts__": ["/__broadcasts__"],
+    "/cert-chains/:name": ["/cert-chains/unknown.pem", "/cert-chains/%00"],
     "/batch": ["/batch"],
     "/permissions": ["/permissions"],
     "/buckets": ["/buckets"],
