@@ -2,16 +2,13 @@
 import { PROJECT_VERSION, type Settings } from "../../../config";
 import type { Capability } from "../../plugin";
 import { PLUGIN_USERID } from "./publish";
-import { refined, signerSettings, type Place } from "./settings";
-
-const TRUE = new Set(["true", "1", "yes", "on"]);
+import { reviewRequired, signerSettings, type Place } from "./settings";
 
 export function signerCapability(settings: Settings): Capability {
   const signer = signerSettings(settings);
   const resources = signer.workflows.map((workflow) => {
     const place = (p: Place) => ({ bucket: p.bucket, collection: p.collection });
-    const own = refined(settings, { bucket: workflow.source.bucket, collection: workflow.source.collection ?? "" }, "to_review_enabled");
-    const review = own === undefined ? signer.toReviewEnabled : TRUE.has(own.trim().toLowerCase());
+    const review = reviewRequired(settings, { bucket: workflow.source.bucket, collection: workflow.source.collection ?? "" });
     return {
       source: place(workflow.source),
       ...(workflow.preview ? { preview: place(workflow.preview) } : {}),

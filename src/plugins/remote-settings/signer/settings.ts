@@ -108,7 +108,7 @@ export function refined(settings: Settings, source: { bucket: string; collection
   return undefined;
 }
 
-/** Whether a review by another person is required for `source`. */
+/** Whether a review by another person is required for `source` (a collection, or "" for a whole bucket). */
 export function reviewRequired(settings: Settings, source: { bucket: string; collection: string }): boolean {
   const raw = refined(settings, source, "to_review_enabled");
   if (raw === undefined) return signerSettings(settings).toReviewEnabled;
