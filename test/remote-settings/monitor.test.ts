@@ -126,9 +126,12 @@ describe("legacy monitor records", () => {
 });
 
 describe("hello", () => {
-  it("advertises changes with the monitored resources, and no signer yet", async () => {
+  it("advertises changes with the monitored resources; kinto_changes alone brings no signer", async () => {
     const res = await get({ url: "/", vars: { KINTO_CHANGES_RESOURCES: "/buckets/main /buckets/blocklists" } });
     expect(res.body.capabilities.changes).toMatchObject({ collections: ["/buckets/main", "/buckets/blocklists"], version: expect.any(String) });
-    expect(res.body.capabilities).not.toHaveProperty("signer");
+    expect(res.body.capabilities).toHaveProperty("signer");
+    const changesOnly = await get({ url: "/", vars: { KINTO_INCLUDES: "kinto.plugins.accounts kinto_changes" } });
+    expect(changesOnly.body.capabilities).toHaveProperty("changes");
+    expect(changesOnly.body.capabilities).not.toHaveProperty("signer");
   });
 });

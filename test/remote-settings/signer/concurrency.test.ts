@@ -17,7 +17,7 @@ it("never publishes a destination whose signature does not verify", async () => 
   await send({ method: "PATCH", url: `/buckets/${WORKSPACE}/groups/${cid}-reviewers`, body: { data: { members: [bob] } } });
   const records = `/buckets/${WORKSPACE}/collections/${cid}/records`;
   for (let i = 0; i < 5; i++) await send({ method: "POST", url: records, body: { data: { round: 0, i } } });
-  for (let round = 1; round <= 3; round++) {
+  for (let round = 1; round <= 2; round++) {
     expect((await setStatus(WORKSPACE, cid, "to-review")).status).toBe(200);
     const [approved, ...writes] = await Promise.all([
       setStatus(WORKSPACE, cid, "to-sign", "bob"),
@@ -38,4 +38,4 @@ it("never publishes a destination whose signature does not verify", async () => 
   const published = await verifyChangeset(MAIN, cid);
   expect(published.valid).toBe(true);
   expect(published.records.map((r) => r.id).sort()).toEqual(source.map((r) => r.id).sort());
-});
+}, 60_000);
