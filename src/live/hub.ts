@@ -10,7 +10,8 @@
  *   change it was sent (`lastSent`) and is only sent later ones. A subscription with `_since`
  *   first gets what storage holds after it; changes committed meanwhile wait and are sent
  *   after, so a change committed while the catch-up query runs is neither lost nor sent twice.
- *   Feed objects are states, newest per object id: a catch-up may repeat one, never miss one.
+ *   Feed objects are states, sent when newer than what the subscriber was sent of that object
+ *   id; a feed's catch-up may repeat one (live/feed.ts), never miss one.
  * - Authorization is the one of the followed list (live/access.ts), decided on subscribe and
  *   again before the first change sent more than `push.reauthorize_seconds` (default
  *   {@link REAUTHORIZE_AFTER_MS}) after the last decision: a lost permission or group
@@ -79,6 +80,8 @@ export class LiveHub {
   private readonly streams = new Set<EventStream>();
   /** Feeds: the newest timestamp published per object id (older publications are dropped). */
   private readonly newest = new Map<string, number>();
+  /** Feeds: per subscriber, the newest timestamp sent per object id (in memory: after hibernation, one may repeat). */
+  private readonly feedSent = new WeakMap<object, Map<string, number>>();
   private registered = false;
 
   /** `envOf`: the Writer's bindings and settings, read at each use; `feeds`: the plugins' feeds by name. */
@@ -211,17 +214,17 @@ export class LiveHub {
     sink.close(code, reason);
   }
 
-  /**
-   * Sends the changes the subscriber sees and was not sent (`filtered`: already decided by a
-   * query; `skip`: feed messages a catch-up just sent).
-   */
-  private send(sink: Sink, subscription: Subscription, changes: readonly Outgoing[], filtered = false, skip?: ReadonlySet<string>): void {
+  /** Sends the changes the subscriber sees and was not sent (`filtered`: already decided by a query). */
+  private send(sink: Sink, subscription: Subscription, changes: readonly Outgoing[], filtered = false): void {
     const lastSent = { ...subscription.lastSent };
-    const feed = subscription.scope.kind === "feed";
+    const feedSent = subscription.scope.kind === "feed" ? this.feedSentOf(sink) : null;
     let sent = false;
     for (const { list, event, json, permissions } of changes) {
-      if (!feed && event.timestamp <= (lastSent[list] ?? 0)) continue;
-      if (skip?.has(json) || (!filtered && !sees(subscription.access, list, permissions))) continue;
+      if (feedSent === null && event.timestamp <= (lastSent[list] ?? 0)) continue;
+      const id = "data" in event ? event.data.id : event.tombstone.id;
+      if (feedSent !== null && (feedSent.get(id) ?? 0) >= event.timestamp) continue;
+      if (!filtered && !sees(subscription.access, list, permissions)) continue;
+      feedSent?.set(id, event.timestamp);
       lastSent[list] = Math.max(event.timestamp, lastSent[list] ?? 0);
       if (!sink.send(json, cursorOf({ ...subscription, lastSent }))) break;
       sent = true;
@@ -229,12 +232,18 @@ export class LiveHub {
     if (sent) sink.save({ ...subscription, lastSent }, false);
   }
 
+  private feedSentOf(sink: Sink): Map<string, number> {
+    let sent = this.feedSent.get(sink.key);
+    if (sent === undefined) this.feedSent.set(sink.key, (sent = new Map()));
+    return sent;
+  }
+
   /** Sends what the subscriber waited for, then lets changes flow directly again. */
-  private flush(sink: Sink, subscription: Subscription, skip?: ReadonlySet<string>): void {
+  private flush(sink: Sink, subscription: Subscription): void {
     const queued = this.waiting.get(sink.key);
     if (queued === undefined) return;
     this.waiting.delete(sink.key);
-    this.send(sink, subscription, queued, false, skip);
+    this.send(sink, subscription, queued);
   }
 
   private async missed(subscription: Subscription): Promise<Outgoing[]> {
@@ -255,8 +264,7 @@ export class LiveHub {
         return;
       }
       this.send(sink, subscription, missed, true);
-      const skip = subscription.scope.kind === "feed" ? new Set(missed.map((change) => change.json)) : undefined;
-      this.flush(sink, sink.subscription() ?? subscription, skip);
+      this.flush(sink, sink.subscription() ?? subscription);
     } catch (error) {
       console.error("live catch-up failed:", error instanceof Error ? error.name : "error");
       this.close(sink, CLOSE_RESYNC, "Catch-up failed: resubscribe with _since");

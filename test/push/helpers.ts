@@ -123,13 +123,13 @@ export async function streamEventsOf(stream: Stream, count: number): Promise<Str
   return stream.events;
 }
 
-/** `count` records stored straight into D1 (timestamps after now): a big backlog, fast. */
-export async function seedRecords(collectionPath: string, count: number): Promise<void> {
+/** `count` records stored straight into D1 (timestamps after `start`, now by default): a big backlog, fast. */
+export async function seedRecords(collectionPath: string, count: number, start = Date.now()): Promise<void> {
   await (env as unknown as Bindings).DB.prepare(
     `WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < ?1)
      INSERT INTO objects (id, parent_id, resource_name, last_modified, data, deleted)
      SELECT 'seeded-' || n, ?2, 'record', ?3 + n, '{}', 0 FROM seq`,
   )
-    .bind(count, collectionPath, Date.now())
+    .bind(count, collectionPath, start)
     .run();
 }
