@@ -12,8 +12,12 @@ import page from "./page.html";
 
 export const DEMO_PATH = "/live-demo";
 
+/** The page runs its own inline script and style, and talks to this server only (HTTP and WebSockets). */
+const PAGE_POLICY = "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'none'";
+
 function text(body: string, type: string): () => Response {
-  return () => new Response(body, { headers: { "Content-Type": `${type}; charset=utf-8`, "Cache-Control": "no-cache" } });
+  return () =>
+    new Response(body, { headers: { "Content-Type": `${type}; charset=utf-8`, "Cache-Control": "no-cache", "Content-Security-Policy": PAGE_POLICY } });
 }
 
 export function registerDemo(app: Hono<AppEnv>, enabled: (settings: Settings) => boolean): void {
