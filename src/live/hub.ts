@@ -147,6 +147,8 @@ export class LiveHub {
   /** What this object's subscribers follow was deleted: close them, refuse older subscriptions, tell registered collections. */
   async gone(): Promise<void> {
     await this.ctx.storage.put(GONE_AT, Date.now());
+    // A collection made again under a bucket made again registers again.
+    this.registered = false;
     const collections = (await this.ctx.storage.get<string[]>(REGISTERED)) ?? [];
     await this.ctx.storage.delete(REGISTERED);
     for (const sink of this.sinks()) this.close(sink, CLOSE_GONE, "Deleted");
