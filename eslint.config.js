@@ -13,6 +13,8 @@ export default defineConfig([
     "test-results/",
     "migrations/",
     "worker-configuration.d.ts",
+    // kinto-http's browser build, as published (the live-changes demo serves it).
+    "client/vendor/",
   ]),
   js.configs.recommended,
   tseslint.configs.recommended,

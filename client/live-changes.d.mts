@@ -15,6 +15,8 @@ export interface WebSocketLike {
 export interface FollowOptions {
   onChange(change: LiveChange): void;
   onError?(error: unknown): void;
+  /** The collection (or its bucket) was deleted: the follower has stopped. */
+  onGone?(): void;
   /** Start after this ETag (e.g. the last one of a previous follower). */
   since?: string;
   /** Wait before reconnecting (ms). */

@@ -12,10 +12,12 @@
 // connection loses nothing and repeats nothing. When the server asks for a resync (close code
 // 4000: too much was missed), the changes since then are listed with kinto-http and delivered
 // as `update`/`delete` changes before following again. Close code 4003 (access lost) ends the
-// follower through `onError`.
+// follower through `onError`; 4004 (the collection, or its bucket, was deleted) through `onGone`
+// (else `onError`).
 
 const CLOSE_RESYNC = 4000;
 const CLOSE_FORBIDDEN = 4003;
+const CLOSE_GONE = 4004;
 
 /**
  * @param {import("kinto-http").default} client
@@ -25,7 +27,7 @@ const CLOSE_FORBIDDEN = 4003;
  * @returns {import("./live-changes.d.mts").Follower}
  */
 export function followCollection(client, bucket, collection, options) {
-  const { onChange, onError = () => {}, retryDelayMs = 1000 } = options;
+  const { onChange, onError = () => {}, onGone, retryDelayMs = 1000 } = options;
   const WebSocketClass = options.WebSocket ?? globalThis.WebSocket;
   const path = `/buckets/${encodeURIComponent(bucket)}/collections/${encodeURIComponent(collection)}/changes/live`;
   let etag = options.since ?? null;
@@ -74,7 +76,11 @@ export function followCollection(client, bucket, collection, options) {
     socket.onclose = ({ code }) => {
       socket = null;
       if (stopped) return;
-      if (code === CLOSE_FORBIDDEN) {
+      if (code === CLOSE_GONE) {
+        stopped = true;
+        if (onGone) onGone();
+        else onError(new Error("The collection was deleted"));
+      } else if (code === CLOSE_FORBIDDEN) {
         stopped = true;
         onError(new Error("No longer allowed to read this collection"));
       } else if (code === CLOSE_RESYNC) {

@@ -1,7 +1,7 @@
 /** Worker entry: the Hono app and the Durable Object classes it binds, wired to the plugins. */
 import { buildApp } from "./app";
 import { PLUGINS } from "./plugins";
-import { maintenanceOf, writeListenersOf } from "./plugins/plugin";
+import { liveFeedsOf, maintenanceOf, writeListenersOf } from "./plugins/plugin";
 import type { Bindings } from "./env";
 import { Writer as CoreWriter } from "./writer/writer";
 
@@ -9,9 +9,10 @@ async function maintain(env: Bindings): Promise<void> {
   await maintenanceOf(PLUGINS, env);
 }
 
-/** The Writer with the plugins' write listeners (the core Writer never imports a plugin). */
+/** The Writer with the plugins' write listeners and live feeds (the core Writer never imports a plugin). */
 export class Writer extends CoreWriter {
   protected override readonly listeners = writeListenersOf(PLUGINS);
+  protected override readonly feeds = liveFeedsOf(PLUGINS);
 }
 
 const app = buildApp();

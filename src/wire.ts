@@ -54,12 +54,17 @@ export interface ListEnvelope {
 /**
  * One message of a live changes subscription (`…/changes/live`): a record change, after its
  * commit and in commit order, with the collection's `ETag` once it is applied (to resume
- * with `_since`). Catch-up messages (`_since`) give each record's latest state: `update` or
- * `delete`.
+ * with `_since`). Catch-up messages (`_since`) give each object's latest state: `update` or
+ * `delete`. A bucket's stream carries its collections and groups; a feed (the changes monitor)
+ * its own objects (monitor entries), always `update`.
  */
-export type LiveEvent =
+export type LiveEvent = (
   | { action: "create" | "update"; timestamp: number; etag: string; data: KintoObject }
-  | { action: "delete"; timestamp: number; etag: string; tombstone: Tombstone };
+  | { action: "delete"; timestamp: number; etag: string; tombstone: Tombstone }
+) & {
+  /** On a bucket's stream: which list changed (`etag` is that list's). */
+  resource_name?: "collection" | "group";
+};
 
 /** `POST …/changes/live`: a short-lived subscription token for clients that cannot send headers. */
 export interface LiveTokenEnvelope {

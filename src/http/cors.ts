@@ -38,7 +38,10 @@ export function responseHeaders(): MiddlewareHandler<AppEnv> {
     await next();
     const allow = allowedOrigin(c.get("settings"), c.req.header("Origin") ?? null);
     const response = c.res;
-    for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.headers.set(name, value);
+    // A route serving a page (the live-changes demo) states its own Content-Security-Policy.
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) {
+      if (name !== "Content-Security-Policy" || !response.headers.has(name)) response.headers.set(name, value);
+    }
     if (response.status === 401 && !response.headers.has("WWW-Authenticate")) {
       const challenges = c.get("authenticator")?.challenges(c.get("settings")) ?? [];
       for (const challenge of challenges) response.headers.append("WWW-Authenticate", challenge);

@@ -4,7 +4,14 @@
  * open stream keeps the Durable Object awake). Both take the same messages and close codes;
  * an event stream, which has no close codes, gets a last `close` event carrying them.
  */
-import type { Subscription } from "./subscription";
+import { CLOSE_RESYNC, type Subscription } from "./subscription";
+
+/**
+ * Messages an event stream's client has not taken yet (workerd applies back-pressure to a
+ * response body): past this, the stream is closed with `CLOSE_RESYNC`. A WebSocket has no such
+ * measure in workerd (no `bufferedAmount`): what is sent to it is the runtime's to hold.
+ */
+export const MAX_UNREAD = 1000;
 
 export interface Sink {
   /** Identifies the subscriber across calls (the socket, or the stream's entry). */
@@ -12,8 +19,8 @@ export interface Sink {
   subscription(): Subscription | null;
   /** Keeps the subscription; `durable: false` where losing it to hibernation is harmless (`lastSent`). */
   save(subscription: Subscription, durable?: boolean): void;
-  /** Sends one JSON message of change `id` (its timestamp); false when the subscriber is gone. */
-  send(json: string, id: number): boolean;
+  /** Sends one JSON message, `cursor` being the resume point after it; false when the subscriber is gone. */
+  send(json: string, cursor: string): boolean;
   close(code: number, reason: string): void;
 }
 
@@ -66,6 +73,8 @@ export class EventStream implements Sink {
   private readonly writer: WritableStreamDefaultWriter<Uint8Array>;
   private current: Subscription;
   private open = true;
+  /** Writes not yet taken by the reader. */
+  private unread = 0;
 
   constructor(subscription: Subscription, onGone: (stream: EventStream) => void) {
     const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
@@ -92,8 +101,12 @@ export class EventStream implements Sink {
     this.current = subscription;
   }
 
-  send(json: string, id: number): boolean {
-    return this.write(`id: ${id}\ndata: ${json}\n\n`);
+  send(json: string, cursor: string): boolean {
+    if (this.unread >= MAX_UNREAD) {
+      this.close(CLOSE_RESYNC, "Too many changes unread: resubscribe with _since");
+      return false;
+    }
+    return this.write(`id: ${cursor}\ndata: ${json}\n\n`);
   }
 
   close(code: number, reason: string): void {
@@ -105,9 +118,15 @@ export class EventStream implements Sink {
 
   private write(text: string): boolean {
     if (!this.open) return false;
-    this.writer.write(encoder.encode(text)).catch(() => {
-      this.open = false;
-    });
+    this.unread += 1;
+    this.writer.write(encoder.encode(text)).then(
+      () => {
+        this.unread -= 1;
+      },
+      () => {
+        this.open = false;
+      },
+    );
     return true;
   }
 }

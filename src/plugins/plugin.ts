@@ -10,6 +10,7 @@ import type { Bindings } from "../env";
 import { settingsOf, type Settings } from "../config";
 import type { Mutation } from "../storage/types";
 import type { AppEnv } from "../context";
+import type { LiveFeed } from "../live/feed";
 import type { Effect, EffectContext, ListenerContext, WriteChange, WriteListener } from "../writer/listener";
 
 export interface Capability {
@@ -87,6 +88,8 @@ export interface Plugin {
   checkWrite?(change: WriteChange, settings: Settings): void;
   /** While enabled: I/O after a commit, outside the critical section (see writer/listener.ts). */
   afterCommit?(changes: readonly WriteChange[], env: Bindings): Promise<void>;
+  /** Live feeds it publishes into (live/feed.ts), by name. */
+  readonly liveFeeds?: Readonly<Record<string, LiveFeed>>;
   /** Its `__heartbeat__` entries: name → healthy (null: not checked). */
   heartbeat?(env: Bindings, settings: Settings): Promise<Record<string, boolean | null>>;
   /** Periodic upkeep (the worker's cron trigger): e.g. retrying deletions. */
@@ -115,6 +118,11 @@ export function writeListenersOf(plugins: readonly Plugin[]): WriteListener[] {
       },
     ];
   });
+}
+
+/** The live feeds of every plugin, by name. */
+export function liveFeedsOf(plugins: readonly Plugin[]): Record<string, LiveFeed> {
+  return Object.assign({}, ...plugins.map((plugin) => plugin.liveFeeds ?? {}));
 }
 
 /** Runs the upkeep of every enabled plugin; a failure is logged, the others still run. */

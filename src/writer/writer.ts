@@ -3,12 +3,15 @@
  * at a time takes everything queued and commits it as one group (group commit), so
  * read-check-assign-commit is one critical section and no two commits to a parent interleave.
  * Awaiting D1 does not hold the input gate; the single drain loop does. A collection's Writer
- * also holds the live subscribers of its records (live/hub.ts) and sends them each commit.
+ * also holds the live subscribers of its records, a bucket's those of its collections and groups
+ * (live/hub.ts), and sends them each commit; a Writer named `feed:<name>` holds a feed's.
  */
 import { DurableObject } from "cloudflare:workers";
 import { settingsOf } from "../config";
+import type { LiveFeed } from "../live/feed";
 import { LiveHub } from "../live/hub";
 import type { Bindings } from "../env";
+import type { LiveEvent } from "../wire";
 import { D1Storage } from "../storage/d1";
 import { WriteEngine } from "./engine";
 import { afterCommit, type WriteChange, type WriteListener } from "./listener";
@@ -32,16 +35,33 @@ export class Writer extends DurableObject<Bindings> {
   private readonly cache = new StateCache();
   /** The write listeners (plugins) of every commit; the worker entry's subclass provides them. */
   protected readonly listeners: readonly WriteListener[] = [];
+  /** The live feeds of the plugins, by name; the worker entry's subclass provides them. */
+  protected readonly feeds: Readonly<Record<string, LiveFeed>> = {};
   private readonly live: LiveHub;
 
   constructor(ctx: DurableObjectState, env: Bindings) {
     super(ctx, env);
-    this.live = new LiveHub(ctx, () => this.env);
+    this.live = new LiveHub(ctx, () => this.env, () => this.feeds);
   }
 
   /** A live subscription forwarded by the worker (the only HTTP this object serves). */
   override async fetch(request: Request): Promise<Response> {
     return this.live.accept(request);
+  }
+
+  /** What this Writer's subscribers follow (its collection, or bucket) was deleted: they are closed with 4004. */
+  async liveGone(): Promise<void> {
+    await this.live.gone();
+  }
+
+  /** A bucket's Writer: the Writer of `collectionUri` holds subscribers (told when the bucket is deleted). */
+  async liveRemember(collectionUri: string): Promise<void> {
+    await this.live.remember(collectionUri);
+  }
+
+  /** A feed's Writer: sends `events` (JSON of LiveEvent[]) to the feed's subscribers. */
+  async livePublish(events: string): Promise<void> {
+    this.live.publish(JSON.parse(events) as LiveEvent[]);
   }
 
   /** Subscribers send nothing that matters; messages are ignored. */

@@ -1,6 +1,7 @@
 // End to end: the live-changes client module (client/live-changes.mjs) on kinto-http against
 // `wrangler dev`, with the `ws` package as WebSocket: it delivers every change, survives a
-// dropped connection without loss or repeat, and resyncs by listing when too much was missed.
+// dropped connection without loss or repeat, resyncs by listing when too much was missed, and
+// stops when the collection is deleted.
 import WebSocket from "ws";
 import { describe, expect, it } from "vitest";
 import { followCollection, type LiveChange, type WebSocketLike } from "../../client/live-changes.mjs";
@@ -59,4 +60,21 @@ describe("the live-changes client module", () => {
       follower.close();
     }
   }, 120_000);
+
+  it("a deleted collection ends the follower through onGone", async () => {
+    const { client, bid, notes } = await setup();
+    let gone = false;
+    const changes: LiveChange[] = [];
+    const follower = followCollection(client, bid, "notes", { onChange: (change) => changes.push(change), onGone: () => (gone = true), WebSocket: AsWebSocket, retryDelayMs: 100 });
+    try {
+      await until(() => follower.socket !== null && (follower.socket as unknown as WebSocket).readyState === WebSocket.OPEN, "the connection");
+      await notes.createRecord({ n: 1 });
+      await until(() => changes.length === 1, "the change");
+      await client.bucket(bid).deleteCollection("notes");
+      await until(() => gone, "onGone");
+      expect(follower.socket).toBeNull();
+    } finally {
+      follower.close();
+    }
+  });
 });

@@ -1,6 +1,7 @@
 /** Live changes as Server-Sent Events: same messages, `id` = timestamp, `Last-Event-ID` resumes, `close` event. */
 import { describe, expect, test } from "vitest";
 import { MAX_CATCH_UP } from "../../src/live/hub";
+import { MAX_UNREAD } from "../../src/live/sinks";
 import { CLOSE_RESYNC } from "../../src/live/subscription";
 import { send } from "../resources/helpers";
 import { collection, eventStream, seedRecords, streamEventsOf } from "./helpers";
@@ -46,5 +47,21 @@ describe("Server-Sent Events", () => {
     await stream.ended;
     expect(stream.closing).toMatchObject({ code: CLOSE_RESYNC });
     expect(stream.events).toEqual([]);
+  });
+
+  test("a client that does not read: past the unread cap, closed with the resync code while commits go on", async () => {
+    const path = await collection();
+    // In the past, so that the deletion's timestamps (from now on) meet none of them.
+    await seedRecords(path, MAX_UNREAD + 1, Date.now() - 60_000);
+    const stream = await eventStream(path, "alice", "", {}, false);
+    // One commit of MAX_UNREAD + 1 tombstones, none of them read.
+    const deleted = await send({ method: "DELETE", url: `${path}/records` });
+    expect(deleted.status).toBe(200);
+    expect(deleted.body.data).toHaveLength(MAX_UNREAD + 1);
+    expect((await post(path, { after: true })).status).toBe(201);
+    await stream.read();
+    expect(stream.closing).toMatchObject({ code: CLOSE_RESYNC });
+    expect(stream.events.length).toBeLessThanOrEqual(MAX_UNREAD);
+    expect(stream.events.every((event) => event.action === "delete")).toBe(true);
   });
 });

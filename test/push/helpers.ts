@@ -1,6 +1,7 @@
 /** Live subscriptions in the workerd tests: open a socket through the worker, collect its messages. */
 import { env, exports } from "cloudflare:workers";
 import { expect } from "vitest";
+import { buildApp } from "../../src/app";
 import type { Bindings } from "../../src/env";
 import type { LiveEvent } from "../../src/wire";
 import { API, AUTH, send, uid, type Who } from "../resources/helpers";
@@ -12,23 +13,32 @@ export interface Live {
   closed: Promise<{ code: number; reason: string }>;
 }
 
+const app = buildApp();
+
+/** Sends to the worker itself, or to an app built over `{...env, ...vars}` (the worker's side only). */
+function fetchWith(request: Request, vars?: Record<string, string>): Promise<Response> {
+  return vars === undefined ? exports.default.fetch(request) : Promise.resolve(app.fetch(request, { ...(env as object), ...vars }));
+}
+
 /** Opens `…/changes/live` (with `query`) as `who`; the answer when it is not a 101. */
-export async function subscribe(path: string, who: Who = "alice", query = ""): Promise<Live | Response> {
+export async function subscribe(path: string, who: Who = "alice", query = "", vars?: Record<string, string>): Promise<Live | Response> {
   const headers = new Headers({ Upgrade: "websocket" });
   const auth = AUTH[who];
   if (auth !== null) headers.set("Authorization", auth);
-  const response = await exports.default.fetch(new Request(`${API}${path}/changes/live${query}`, { headers }));
+  const response = await fetchWith(new Request(`${API}${path}/changes/live${query}`, { headers }), vars);
   if (response.status !== 101 || response.webSocket === null) return response;
   const socket = response.webSocket;
   socket.accept();
   const events: LiveEvent[] = [];
-  socket.addEventListener("message", (event) => events.push(JSON.parse(String(event.data)) as LiveEvent));
+  socket.addEventListener("message", (event) => {
+    events.push(JSON.parse(String(event.data)) as LiveEvent);
+  });
   const closed = new Promise<{ code: number; reason: string }>((resolve) => socket.addEventListener("close", (event) => resolve({ code: event.code, reason: event.reason })));
   return { socket, events, closed };
 }
 
-export async function live(path: string, who: Who = "alice", query = ""): Promise<Live> {
-  const opened = await subscribe(path, who, query);
+export async function live(path: string, who: Who = "alice", query = "", vars?: Record<string, string>): Promise<Live> {
+  const opened = await subscribe(path, who, query, vars);
   if (opened instanceof Response) throw new Error(`expected a 101, got ${opened.status}: ${await opened.text()}`);
   return opened;
 }
@@ -66,10 +76,12 @@ export interface Stream {
   /** Resolves when the server ends the stream. */
   ended: Promise<void>;
   cancel(): Promise<void>;
+  /** A stream opened without reading: reads it to its end. */
+  read(): Promise<void>;
 }
 
-/** Opens `…/changes/live` as a Server-Sent Events stream and parses what arrives. */
-export async function eventStream(path: string, who: Who = "alice", query = "", extra: Record<string, string> = {}): Promise<Stream> {
+/** Opens `…/changes/live` as a Server-Sent Events stream and parses what arrives (from the start, or once `read()`). */
+export async function eventStream(path: string, who: Who = "alice", query = "", extra: Record<string, string> = {}, read = true): Promise<Stream> {
   const headers = new Headers({ Accept: "text/event-stream", ...extra });
   const auth = AUTH[who];
   if (auth !== null) headers.set("Authorization", auth);
@@ -77,9 +89,9 @@ export async function eventStream(path: string, who: Who = "alice", query = "", 
   expect(response.status).toBe(200);
   expect(response.headers.get("Content-Type")).toBe("text/event-stream; charset=utf-8");
   const reader = (response.body as ReadableStream<Uint8Array>).getReader();
-  const stream: Stream = { events: [], closing: null, ended: Promise.resolve(), cancel: () => reader.cancel() };
+  const stream: Stream = { events: [], closing: null, ended: Promise.resolve(), cancel: () => reader.cancel(), read: async () => undefined };
   const decoder = new TextDecoder();
-  stream.ended = (async () => {
+  const readAll = async () => {
     let buffered = "";
     for (;;) {
       const { done, value } = await reader.read().catch(() => ({ done: true, value: undefined }));
@@ -94,7 +106,13 @@ export async function eventStream(path: string, who: Who = "alice", query = "", 
         else if (fields.data !== undefined) stream.events.push({ ...(JSON.parse(fields.data) as LiveEvent), id: fields.id ?? "" });
       }
     }
-  })();
+  };
+  if (read) stream.ended = readAll();
+  else
+    stream.read = async () => {
+      stream.ended = readAll();
+      await stream.ended;
+    };
   return stream;
 }
 
@@ -105,15 +123,13 @@ export async function streamEventsOf(stream: Stream, count: number): Promise<Str
   return stream.events;
 }
 
-
-
-/** `count` records stored straight into D1 (timestamps after now): a big backlog, fast. */
-export async function seedRecords(collectionPath: string, count: number): Promise<void> {
+/** `count` records stored straight into D1 (timestamps after `start`, now by default): a big backlog, fast. */
+export async function seedRecords(collectionPath: string, count: number, start = Date.now()): Promise<void> {
   await (env as unknown as Bindings).DB.prepare(
     `WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < ?1)
      INSERT INTO objects (id, parent_id, resource_name, last_modified, data, deleted)
      SELECT 'seeded-' || n, ?2, 'record', ?3 + n, '{}', 0 FROM seq`,
   )
-    .bind(count, collectionPath, Date.now())
+    .bind(count, collectionPath, start)
     .run();
 }

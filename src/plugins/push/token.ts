@@ -1,6 +1,6 @@
 /**
  * Subscription tokens, for browsers (which cannot set headers on a WebSocket): an
- * authenticated `POST …/changes/live` gets one, good for one collection and
+ * authenticated `POST …/changes/live` gets one, good for one stream (collection or bucket) and
  * {@link TOKEN_TTL_MS}; `GET …/changes/live?token=…` then subscribes as its user.
  * A token is `<payload>.<HMAC(userid_hmac_secret, payload)>`; it names no secret.
  */
@@ -13,7 +13,7 @@ export const TOKEN_TTL_MS = 60_000;
 interface Payload {
   /** User id. */
   u: string;
-  /** Collection URI. */
+  /** The stream's Durable Object name (a collection or bucket URI). */
   c: string;
   /** Expiry, epoch ms. */
   e: number;
@@ -26,20 +26,20 @@ function sameText(a: string, b: string): boolean {
   return difference === 0;
 }
 
-export async function issueToken(secret: string, userId: string, collectionUri: string, now = Date.now()): Promise<LiveTokenEnvelope> {
+export async function issueToken(secret: string, userId: string, streamUri: string, now = Date.now()): Promise<LiveTokenEnvelope> {
   const expires = now + TOKEN_TTL_MS;
-  const payload = base64urlOfText(JSON.stringify({ u: userId, c: collectionUri, e: expires } satisfies Payload));
+  const payload = base64urlOfText(JSON.stringify({ u: userId, c: streamUri, e: expires } satisfies Payload));
   return { token: `${payload}.${await hmacHex(secret, `live:${payload}`)}`, expires };
 }
 
-/** The user of a valid, current token for `collectionUri`; null otherwise. */
-export async function tokenUser(secret: string, token: string, collectionUri: string, now = Date.now()): Promise<string | null> {
+/** The user of a valid, current token for `streamUri`; null otherwise. */
+export async function tokenUser(secret: string, token: string, streamUri: string, now = Date.now()): Promise<string | null> {
   const [payload, signature, ...rest] = token.split(".");
   if (!payload || !signature || rest.length > 0 || payload.length > 4096) return null;
   if (!sameText(signature, await hmacHex(secret, `live:${payload}`))) return null;
   try {
     const { u, c, e } = JSON.parse(textOfBase64(payload) ?? "null") as Payload;
-    return typeof u === "string" && c === collectionUri && typeof e === "number" && e > now ? u : null;
+    return typeof u === "string" && c === streamUri && typeof e === "number" && e > now ? u : null;
   } catch {
     return null;
   }

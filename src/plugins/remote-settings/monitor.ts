@@ -30,9 +30,21 @@ export async function entryId(host: string, bid: string, cid: string): Promise<s
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
+/** Whether the collection at `uri` is listed by the monitor (`changes.resources` minus the excluded ones). */
+export function isMonitored(settings: Settings, uri: string): boolean {
+  const { resources, excluded } = changesSettings(settings);
+  return resources.some((resource) => under(uri, resource)) && !excluded.some((resource) => under(uri, resource));
+}
+
+/** The monitor entry of collection `bid`/`cid` whose records timestamp is `last_modified`. */
+export async function monitorEntry(settings: Settings, bid: string, cid: string, last_modified: number): Promise<MonitorEntry> {
+  const { entryHost } = changesSettings(settings);
+  return { id: await entryId(entryHost, bid, cid), last_modified, bucket: bid, collection: cid, host: entryHost };
+}
+
 /** The monitored collections' records timestamps, in no particular order. */
 export async function monitorEntries(db: D1Database, settings: Settings): Promise<MonitorEntry[]> {
-  const { resources, excluded, entryHost } = changesSettings(settings);
+  const { resources } = changesSettings(settings);
   if (resources.length === 0) return [];
   const { results } = await db
     .prepare("SELECT parent_id, last_modified FROM timestamps WHERE resource_name = 'record' AND parent_id LIKE '/buckets/%/collections/%'")
@@ -40,9 +52,9 @@ export async function monitorEntries(db: D1Database, settings: Settings): Promis
   const entries: MonitorEntry[] = [];
   for (const { parent_id: uri, last_modified } of results) {
     const match = COLLECTION_URI.exec(uri);
-    if (match === null || !resources.some((resource) => under(uri, resource)) || excluded.some((resource) => under(uri, resource))) continue;
+    if (match === null || !isMonitored(settings, uri)) continue;
     const [, bid = "", cid = ""] = match;
-    entries.push({ id: await entryId(entryHost, bid, cid), last_modified, bucket: bid, collection: cid, host: entryHost });
+    entries.push(await monitorEntry(settings, bid, cid, last_modified));
   }
   return entries;
 }
