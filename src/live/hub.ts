@@ -21,6 +21,7 @@
  */
 import { SettingsError, settingsOf, variableName, type Settings } from "../config";
 import type { Bindings } from "../env";
+import { parseExactJson } from "../json/parse";
 import { rowToObject, D1Storage, type ObjectRow } from "../storage/d1";
 import { toWire } from "../resources/objects";
 import type { WriteChange } from "../writer/listener";
@@ -85,7 +86,7 @@ export class LiveHub {
   accept(request: Request): Response {
     const raw = request.headers.get(SUBSCRIPTION_HEADER);
     if (raw === null) return new Response(null, { status: 400 });
-    const { subscription, catchUp, transport } = JSON.parse(raw) as SubscribeRequest;
+    const { subscription, catchUp, transport } = parseExactJson(raw) as unknown as SubscribeRequest;
     let sink: Sink;
     let response: Response;
     if (transport === "event-stream") {

@@ -9,6 +9,7 @@ import { DurableObject } from "cloudflare:workers";
 import { settingsOf } from "../config";
 import { LiveHub } from "../live/hub";
 import type { Bindings } from "../env";
+import { parseExactJson } from "../json/parse";
 import { D1Storage } from "../storage/d1";
 import { WriteEngine } from "./engine";
 import { afterCommit, type WriteChange, type WriteListener } from "./listener";
@@ -57,7 +58,7 @@ export class Writer extends DurableObject<Bindings> {
 
   /** Applies the operations in order; they commit in one D1 transaction. JSON in, JSON out. */
   async apply(request: string): Promise<string> {
-    const parsed = JSON.parse(request) as WriteRequest;
+    const parsed = parseExactJson(request) as unknown as WriteRequest;
     const results = await new Promise<WriteResult[]>((resolve, reject) => {
       this.queue.push({ request: parsed, resolve, reject });
       void this.drain();
