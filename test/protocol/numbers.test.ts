@@ -3,7 +3,9 @@
  * other literals as Kinto prints them once stored; filters and sorting stay exact.
  */
 import { describe, expect, test } from "vitest";
-import { createBucket, createCollection, ok, send } from "../resources/helpers";
+import { live } from "../push/helpers";
+import { get } from "../remote-settings/helpers";
+import { EVERYONE, createBucket, createCollection, ok, send } from "../resources/helpers";
 
 /** Literal sent → text every later answer shows (Kinto 26 on PostgreSQL, read back). */
 const KEPT: [string, string][] = [
@@ -111,6 +113,31 @@ describe("round-trip", () => {
     });
     expectKept(res.text);
     expect(res.text.split('"n10":9007199254740993').length).toBe(3);
+  });
+});
+
+describe("changesets and live events", () => {
+  test("a changeset shows what Kinto keeps", async () => {
+    const bid = await createBucket();
+    const cid = await createCollection(bid, "alice", { permissions: { read: [EVERYONE] } });
+    await ok({ method: "PUT", url: `/buckets/${bid}/collections/${cid}/records/r`, body: `{"data": ${body(KEPT, 0)}}` });
+    const res = await get({ url: `/buckets/${bid}/collections/${cid}/changeset?_expected=0` });
+    expect(res.status, res.text).toBe(200);
+    expectKept(res.text);
+  });
+
+  test("a live event shows what Kinto keeps", async () => {
+    const url = await records();
+    const subscriber = await live(url.replace(/\/records$/, ""));
+    const texts: string[] = [];
+    subscriber.socket.addEventListener("message", (event) => {
+      texts.push(String(event.data));
+    });
+    await ok({ method: "PUT", url: `${url}/r`, body: `{"data": ${body(KEPT, 0)}}` });
+    for (let i = 0; i < 300 && texts.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(texts).toHaveLength(1);
+    expectKept(texts[0] ?? "");
+    subscriber.socket.close();
   });
 });
 
