@@ -3,7 +3,15 @@
  * Values crossing RPC use flat types (see stack-notes: recursive types break RPC typing).
  */
 
-export type JsonPrimitive = string | number | boolean | null;
+/**
+ * A JSON number kept as its text (`JSON.rawJSON`): integers beyond 2^53, and numbers that
+ * Kinto prints otherwise than JavaScript does (`1.0`, `0.0`, `1e-05`). See src/json/numbers.ts.
+ */
+export interface RawNumber {
+  readonly rawJSON: string;
+}
+
+export type JsonPrimitive = string | number | boolean | null | RawNumber;
 /** Any JSON value. Kept shallow in signatures that cross RPC. */
 export type JsonValue = JsonPrimitive | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };

@@ -8,6 +8,7 @@ import { presetIdentity, type Authenticator, type Identity } from "../auth/ident
 import type { Settings } from "../config";
 import type { AppEnv } from "../context";
 import type { Bindings } from "../env";
+import { parseExactJson } from "../json/parse";
 import { KintoError } from "../errors";
 import { renderError } from "../http/error-handler";
 import { MAX_BODY_BYTES, tooLarge } from "../http/body";
@@ -66,7 +67,7 @@ async function toEntry(response: Response, path: string, method: string): Promis
   let body: unknown = text;
   if (text !== "") {
     try {
-      body = JSON.parse(text);
+      body = parseExactJson(text);
     } catch {
       body = text;
     }

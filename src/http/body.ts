@@ -1,9 +1,11 @@
 /**
- * Request bodies (contract §2.1): content negotiation, size, JSON parsing that refuses
- * numbers JavaScript cannot hold exactly, and the `{data, permissions}` envelope.
+ * Request bodies (contract §2.1): content negotiation, size, JSON parsing that keeps
+ * numbers exactly, and the `{data, permissions}` envelope.
  */
 import { ERRNO, KintoError, invalidParameter, invalidParameters } from "../errors";
 import { MAX_JSON_DEPTH } from "../limits";
+import { isRawNumber } from "../json/numbers";
+import { parseExactJson } from "../json/parse";
 import type { JsonObject, JsonValue, Permissions } from "../wire";
 import { textDepth, tooDeep } from "./json-depth";
 
@@ -57,27 +59,15 @@ export function tooLarge(): KintoError {
   });
 }
 
-interface ReviverContext {
-  source?: string;
-}
-
 /**
- * JSON.parse that rejects what would not round-trip: integers beyond 2^53 and
- * out-of-range numbers (e.g. `1e400`). 400 `Invalid JSON: …` on any failure, and a 400
- * naming the limit for text nested deeper than `maxDepth` (checked before parsing).
+ * JSON.parse that keeps numbers exactly (src/json/parse.ts) and refuses what no double
+ * holds (e.g. `1e400`). 400 `Invalid JSON: …` on any failure, and a 400 naming the limit
+ * for text nested deeper than `maxDepth` (checked before parsing).
  */
 export function parseJson(text: string, maxDepth = MAX_JSON_DEPTH): JsonValue {
   if (textDepth(text) > maxDepth) throw tooDeep("");
   try {
-    return JSON.parse(text, function (this: unknown, _key: string, value: unknown, context?: ReviverContext) {
-      if (typeof value === "number") {
-        if (!Number.isFinite(value)) throw new SyntaxError(`number out of range: ${context?.source ?? value}`);
-        if (Number.isInteger(value) && !Number.isSafeInteger(value) && context?.source && /^-?\d+$/.test(context.source)) {
-          throw new SyntaxError(`integer ${context.source} cannot be stored exactly (beyond 2^53)`);
-        }
-      }
-      return value;
-    }) as JsonValue;
+    return parseExactJson(text);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     // As Kinto's: the parse error (its message, the name being empty), then the body it
@@ -98,8 +88,9 @@ export async function readBodyText(request: Request, limit = MAX_BODY_BYTES): Pr
   return text;
 }
 
+/** A JSON object: not an array, not a raw number. */
 export function isJsonObject(value: unknown): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+  return typeof value === "object" && value !== null && !Array.isArray(value) && !isRawNumber(value);
 }
 
 /** A parsed `{data?, permissions?}` body. */

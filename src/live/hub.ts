@@ -26,6 +26,7 @@
  */
 import { SettingsError, settingsOf, variableName, type Settings } from "../config";
 import type { Bindings } from "../env";
+import { parseExactJson } from "../json/parse";
 import { D1Storage } from "../storage/d1";
 import type { WriteChange } from "../writer/listener";
 import type { LiveEvent } from "../wire";
@@ -95,7 +96,7 @@ export class LiveHub {
   async accept(request: Request): Promise<Response> {
     const raw = request.headers.get(SUBSCRIPTION_HEADER);
     if (raw === null) return new Response(null, { status: 400 });
-    const { subscription, catchUp, transport } = JSON.parse(raw) as SubscribeRequest;
+    const { subscription, catchUp, transport } = parseExactJson(raw) as unknown as SubscribeRequest;
     let sink: Sink;
     let response: Response;
     if (transport === "event-stream") {

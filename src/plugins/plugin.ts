@@ -7,6 +7,7 @@ import type { Hono } from "hono";
 import type { PolicyResolver } from "../auth/policy";
 import type { Identity } from "../auth/identity";
 import type { Bindings } from "../env";
+import { parseExactJson } from "../json/parse";
 import { settingsOf, type Settings } from "../config";
 import type { Mutation } from "../storage/types";
 import type { AppEnv } from "../context";
@@ -36,7 +37,7 @@ export interface Rewrite {
 export function rewriteBodyId(body: string, rewrite: Rewrite): string {
   if (!body.includes(rewrite.alias)) return body;
   try {
-    const parsed: unknown = JSON.parse(body);
+    const parsed: unknown = parseExactJson(body);
     if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return body;
     const data = (parsed as { data?: unknown }).data;
     if (typeof data !== "object" || data === null || Array.isArray(data)) return body;

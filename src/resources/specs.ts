@@ -1,7 +1,9 @@
 /** The four core resource kinds (contract §3.3–3.6). */
 import { invalidParameter } from "../errors";
+import { isJsonObject } from "../http/body";
+import { isNumeric, toDouble } from "../json/numbers";
 import { checkSchema, validateWithSchema } from "../schema/validate";
-import type { JsonObject, JsonValue } from "../wire";
+import type { JsonObject } from "../wire";
 import { accountSpec } from "./account-spec";
 import { OBJECT_ID_PATTERN, generateName, generateUuid } from "./ids";
 import type { Location, ResourceName, ResourceSpec, ValidationContext } from "./spec";
@@ -74,17 +76,13 @@ export const SPECS: Record<ResourceName, ResourceSpec> = {
   account: accountSpec,
 };
 
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 /** With validation on, `data` must match the bucket's `<resource>:schema` when it has one. */
 function checkBucketSchema(data: JsonObject, resource: ResourceName, context: ValidationContext): void {
   if (!context.settings.experimentalCollectionSchemaValidation) return;
   const schema = context.bucket?.data[`${resource}:schema`];
   // A record's `schema` stamp is server data, as its timestamp is.
   const ignored = resource === "record" ? ["last_modified", "schema"] : ["last_modified"];
-  if (isObject(schema)) validateWithSchema(data, schema, ignored);
+  if (isJsonObject(schema)) validateWithSchema(data, schema, ignored);
 }
 
 /** `collection:schema`, `group:schema` and `record:schema` must be JSON Schemas whenever present. */
@@ -92,7 +90,7 @@ function validateBucket(data: JsonObject): JsonObject {
   for (const field of ["collection:schema", "group:schema", "record:schema"]) {
     const schema = data[field];
     if (schema === undefined) continue;
-    if (!isObject(schema)) throw invalidParameter("body", `data.${field}`, "Schema should be a JSON object.");
+    if (!isJsonObject(schema)) throw invalidParameter("body", `data.${field}`, "Schema should be a JSON object.");
     checkSchema(schema, `data.${field}`);
   }
   return data;
@@ -107,7 +105,7 @@ function validateRecord(data: JsonObject, context: ValidationContext): JsonObjec
   const collection = context.parent;
   const schema = collection?.data.schema;
   let result = data;
-  if (collection && isObject(schema) && Object.keys(schema).length > 0) {
+  if (collection && isJsonObject(schema) && Object.keys(schema).length > 0) {
     validateWithSchema(data, schema, ["last_modified", "schema"]);
     result = { ...data, schema: collection.lastModified };
   }
@@ -120,15 +118,15 @@ function validateCollection(data: JsonObject, context: ValidationContext): JsonO
   const result = { ...data };
   if ("schema" in result) {
     const schema = result.schema;
-    if (!isObject(schema)) throw invalidParameter("body", "data.schema", "Schema should be a JSON object.");
+    if (!isJsonObject(schema)) throw invalidParameter("body", "data.schema", "Schema should be a JSON object.");
     checkSchema(schema, "data.schema");
   }
   if ("cache_expires" in result) {
     const value = result.cache_expires;
     if (value === null) {
       delete result.cache_expires;
-    } else if (typeof value === "number" && Number.isFinite(value)) {
-      result.cache_expires = Math.trunc(value);
+    } else if (isNumeric(value)) {
+      result.cache_expires = Math.trunc(toDouble(value));
     } else {
       throw invalidParameter("body", "data.cache_expires", `${JSON.stringify(value)} is not an integer`);
     }

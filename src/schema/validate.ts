@@ -5,6 +5,8 @@
  */
 import { Validator, type OutputUnit, type Schema } from "@cfworker/json-schema";
 import { invalidParameter } from "../errors";
+import { isJsonObject } from "../http/body";
+import { withDoubles } from "../json/numbers";
 import type { JsonObject, JsonValue } from "../wire";
 import { DRAFT_07 } from "./draft-07";
 
@@ -18,7 +20,7 @@ function validatorFor(schema: JsonObject): Validator {
   const key = JSON.stringify(schema);
   let validator = cache.get(key);
   if (validator === undefined) {
-    validator = new Validator(schema as Schema, "7", true);
+    validator = new Validator(withDoubles(schema) as Schema, "7", true);
     if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value as string);
     cache.set(key, validator);
   }
@@ -37,7 +39,7 @@ function valueAt(instance: JsonValue, segments: string[]): JsonValue | undefined
   let current: JsonValue | undefined = instance;
   for (const segment of segments) {
     if (Array.isArray(current)) current = current[Number(segment)];
-    else if (typeof current === "object" && current !== null) current = current[decodeURIComponent(segment)];
+    else if (isJsonObject(current)) current = current[decodeURIComponent(segment)];
     else return undefined;
   }
   return current;
@@ -65,7 +67,7 @@ function describe(errors: OutputUnit[], instance: JsonValue): { name: string | n
 
 /** 400 unless `schema` is a valid draft-07 JSON Schema; `field` names it in the error. */
 export function checkSchema(schema: JsonValue, field: string): void {
-  const result = metaValidator.validate(schema);
+  const result = metaValidator.validate(withDoubles(schema));
   if (!result.valid) {
     const { description } = describe(result.errors, schema);
     throw invalidParameter("body", field, `${field}: ${description}`);
@@ -87,7 +89,8 @@ export function validateWithSchema(data: JsonObject, schema: JsonObject, ignored
   const instance = Object.fromEntries(Object.entries(data).filter(([key]) => !skip.has(key)));
   let errors: OutputUnit[];
   try {
-    errors = validatorFor(effective).validate(instance).errors;
+    // Numbers as doubles: `maximum`, `enum` and `const` are approximate beyond 2^53.
+    errors = validatorFor(effective).validate(withDoubles(instance)).errors;
   } catch (error) {
     const reason = error instanceof Error ? (error.message.split("\n")[0] ?? error.message) : String(error);
     throw invalidParameter("body", "schema", reason);

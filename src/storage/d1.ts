@@ -4,6 +4,7 @@
  * Limits: D1 binds at most 100 parameters per statement; callers pass few principals and refs.
  */
 import { sql, type SQL } from "drizzle-orm";
+import { parseExactJson } from "../json/parse";
 import type { JsonObject, Permissions } from "../wire";
 import type { ObjectRef } from "../resources/spec";
 import { descendantRange, resourceNameSql, statement } from "./sql";
@@ -39,7 +40,7 @@ export function rowToObject(row: ObjectRow): StoredObject {
   return {
     id: row.id,
     lastModified: row.last_modified,
-    data: JSON.parse(row.data) as JsonObject,
+    data: parseExactJson(row.data) as JsonObject,
     deleted: row.deleted === 1,
   };
 }

@@ -1,5 +1,6 @@
 /** The worker's side of the Writer RPC: one call per parent, ops applied in order. */
 import type { Bindings } from "../env";
+import { parseExactJson } from "../json/parse";
 import { listTarget } from "../resources/target";
 import type { WriteOp, WriteRequest, WriteResponse, WriteResult } from "./protocol";
 
@@ -13,6 +14,6 @@ export async function sendToWriter(env: Bindings, request: WriteRequest): Promis
   const first = request.ops[0];
   if (first === undefined) return [];
   const stub = env.WRITER.get(env.WRITER.idFromName(writerName(first)));
-  const response = JSON.parse(await stub.apply(JSON.stringify(request))) as WriteResponse;
+  const response = parseExactJson(await stub.apply(JSON.stringify(request))) as unknown as WriteResponse;
   return response.results;
 }

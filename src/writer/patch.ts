@@ -1,7 +1,9 @@
 /** The three PATCH flavours (contract §3.1.6, §3.7), applied to an existing object. */
-import { applyPatch, type Operation } from "fast-json-patch";
+import { applyPatch, getValueByPointer, type Operation } from "fast-json-patch";
 import { invalidParameter } from "../errors";
 import { checkPermissionName, isJsonObject, parsePermissions } from "../http/body";
+import { cloneJson } from "../json/parse";
+import { deepEqual } from "../protocol/query/memory-filter";
 import { patchPermissions } from "../permissions/acl";
 import type { JsonObject, JsonValue, Permissions } from "../wire";
 import type { PatchBody } from "./protocol";
@@ -47,8 +49,31 @@ function aclFromDocument(document: JsonValue, allowed: readonly string[]): Permi
   return permissions;
 }
 
+function valueAt(document: JsonObject, pointer: string): JsonValue | undefined {
+  try {
+    return getValueByPointer(document, pointer) as JsonValue | undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * fast-json-patch copies through JSON text (which would round raw numbers) and compares
+ * with `hasOwnProperty` (which raw numbers lack): a `copy` becomes the `add` of a lossless
+ * copy, a `test` is decided here, numbers by value as Python's `==`. Operations on a
+ * missing path are left to the library, for its error.
+ */
+function keepingNumbers(document: JsonObject, operation: Operation): Operation {
+  if (operation.op !== "copy" && operation.op !== "test") return operation;
+  const current = valueAt(document, operation.op === "copy" ? operation.from : operation.path);
+  if (current === undefined) return operation;
+  if (operation.op === "copy") return { op: "add", path: operation.path, value: cloneJson(current) };
+  if (!deepEqual(current, operation.value as JsonValue)) throw new Error("Test operation failed");
+  return { op: "test", path: operation.path, value: current };
+}
+
 function applyJsonPatch(data: JsonObject, permissions: Permissions, operations: JsonValue[], allowed: readonly string[]): Patched {
-  const document: JsonObject = { data: structuredClone(data), permissions: aclAsDocument(permissions) };
+  const document: JsonObject = { data: cloneJson(data), permissions: aclAsDocument(permissions) };
   const sentKeys = new Set<string>();
   for (const operation of operations) {
     if (!isJsonObject(operation) || typeof operation.op !== "string" || typeof operation.path !== "string") {
@@ -63,7 +88,7 @@ function applyJsonPatch(data: JsonObject, permissions: Permissions, operations: 
     if (key !== undefined) sentKeys.add(key.replace(/~1/g, "/").replace(/~0/g, "~"));
   }
   try {
-    applyPatch(document, operations as unknown as Operation[], true, true);
+    for (const operation of operations as unknown as Operation[]) applyPatch(document, [keepingNumbers(document, operation)], true, true);
   } catch (error) {
     const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
     throw invalidParameter("body", null, `JSON Patch operation failed: ${reason}`);

@@ -11,6 +11,7 @@ import { settingsOf } from "../config";
 import type { LiveFeed } from "../live/feed";
 import { LiveHub } from "../live/hub";
 import type { Bindings } from "../env";
+import { parseExactJson } from "../json/parse";
 import type { LiveEvent } from "../wire";
 import { D1Storage } from "../storage/d1";
 import { WriteEngine } from "./engine";
@@ -61,7 +62,7 @@ export class Writer extends DurableObject<Bindings> {
 
   /** A feed's Writer: sends `events` (JSON of LiveEvent[]) to the feed's subscribers. */
   async livePublish(events: string): Promise<void> {
-    this.live.publish(JSON.parse(events) as LiveEvent[]);
+    this.live.publish(parseExactJson(events) as unknown as LiveEvent[]);
   }
 
   /** Subscribers send nothing that matters; messages are ignored. */
@@ -77,7 +78,7 @@ export class Writer extends DurableObject<Bindings> {
 
   /** Applies the operations in order; they commit in one D1 transaction. JSON in, JSON out. */
   async apply(request: string): Promise<string> {
-    const parsed = JSON.parse(request) as WriteRequest;
+    const parsed = parseExactJson(request) as unknown as WriteRequest;
     const results = await new Promise<WriteResult[]>((resolve, reject) => {
       this.queue.push({ request: parsed, resolve, reject });
       void this.drain();

@@ -7,6 +7,8 @@
 import type { Settings } from "../../config";
 import type { Bindings } from "../../env";
 import { ERRNO, KintoError } from "../../errors";
+import { isJsonObject } from "../../http/body";
+import { compareNumbers, isNumeric, toDouble } from "../../json/numbers";
 import type { Mutation } from "../../storage/types";
 import type { JsonValue } from "../../wire";
 import type { ListenerContext, WriteChange } from "../../writer/listener";
@@ -24,7 +26,7 @@ function keepsFiles(change: WriteChange, settings: Settings): boolean {
 }
 
 function locationIn(value: JsonValue | undefined): string | null {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return null;
+  if (!isJsonObject(value)) return null;
   return typeof value.location === "string" ? value.location : null;
 }
 
@@ -55,16 +57,18 @@ export function fileMutations(changes: readonly WriteChange[], context: Listener
 function isEmpty(value: JsonValue | undefined): boolean {
   if (value === undefined || value === null || value === false || value === 0 || value === "") return true;
   if (Array.isArray(value)) return value.length === 0;
+  if (isNumeric(value)) return toDouble(value) === 0;
   return typeof value === "object" && Object.keys(value).length === 0;
 }
 
 /** Deep equality of JSON values, key order aside (Python's `==` on dicts). */
 function same(a: JsonValue | undefined, b: JsonValue | undefined): boolean {
   if (a === b) return true;
-  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (isNumeric(a) || isNumeric(b)) return isNumeric(a) && isNumeric(b) && compareNumbers(a, b) === 0;
   if (Array.isArray(a) || Array.isArray(b)) {
     return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((item, index) => same(item, b[index]));
   }
+  if (!isJsonObject(a) || !isJsonObject(b)) return false;
   const keys = Object.keys(a);
   return keys.length === Object.keys(b).length && keys.every((key) => key in b && same(a[key], b[key]));
 }

@@ -1,6 +1,8 @@
 /** Cross-type comparisons of a field with a constant (contract §4.3 order; missing is greatest). */
 import { sql, type SQL } from "drizzle-orm";
+import { isNumeric } from "../../json/numbers";
 import { orderedPair, type FieldSql } from "./field-sql";
+import { numberSql } from "./number-sql";
 import { rankOf, type MaybeJson } from "./values";
 
 export type Comparison = "=" | "<>" | "<" | ">" | "<=" | ">=";
@@ -11,7 +13,8 @@ export const FALSE = sql`0`;
 /** The constant as an `(rank, value)` pair matching `orderedPair`; `undefined` is missing. */
 function constantPair(value: MaybeJson): { rank: SQL; value: SQL } {
   const rank = sql.raw(String(rankOf(value)));
-  if (typeof value === "string" || typeof value === "number") return { rank, value: sql`${value}` };
+  if (typeof value === "string") return { rank, value: sql`${value}` };
+  if (isNumeric(value)) return { rank, value: numberSql(value) };
   if (typeof value === "boolean") return { rank, value: sql.raw(value ? "1" : "0") };
   if (value === null || value === undefined) return { rank, value: sql.raw("0") };
   return { rank, value: sql`json(${JSON.stringify(value)})` };

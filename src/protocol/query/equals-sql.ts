@@ -5,13 +5,15 @@
  * `json_extract`-style value. Every expression here is 0 or 1, never NULL.
  */
 import { sql, type SQL } from "drizzle-orm";
+import { isNumeric, isRawNumber } from "../../json/numbers";
 import type { JsonValue } from "../../wire";
 import { rankOfType } from "./field-sql";
+import { numberSql } from "./number-sql";
 
 /** Rows of SQLite's `json_tree` over the value: the value itself and every nested member. */
 function nodeCount(value: JsonValue): number {
   if (Array.isArray(value)) return 1 + value.reduce<number>((sum, item) => sum + nodeCount(item), 0);
-  if (value !== null && typeof value === "object") {
+  if (value !== null && typeof value === "object" && !isRawNumber(value)) {
     return 1 + Object.values(value).reduce<number>((sum, item) => sum + nodeCount(item), 0);
   }
   return 1;
@@ -39,6 +41,6 @@ export function jsonEqualsSql(type: SQL, value: SQL, constant: JsonValue): SQL {
   if (constant === null) return sql`(${type} IS 'null')`;
   if (typeof constant === "boolean") return sql`(${type} IS ${sql.raw(constant ? "'true'" : "'false'")})`;
   if (typeof constant === "string") return sql`(${type} IS 'text' AND ${value} = ${constant})`;
-  if (typeof constant === "number") return sql`((${type} IS 'integer' OR ${type} IS 'real') AND ${value} = ${constant})`;
+  if (isNumeric(constant)) return sql`((${type} IS 'integer' OR ${type} IS 'real') AND ${value} = ${numberSql(constant)})`;
   return containerEqualsSql(type, value, constant);
 }

@@ -6,11 +6,13 @@
  * most 100 parameters per statement).
  */
 import { sql, type SQL } from "drizzle-orm";
+import { isNumeric, isRawNumber } from "../../json/numbers";
 import type { JsonValue } from "../../wire";
 import { compareSql, FALSE, TRUE } from "./compare-sql";
 import { jsonEqualsSql } from "./equals-sql";
 import { fieldSql, orderedPair, rankOfType, type FieldSql } from "./field-sql";
 import { globPattern } from "./like-pattern";
+import { numberSql } from "./number-sql";
 import type { Filter } from "./types";
 import { isTruthy, rankOf } from "./values";
 
@@ -19,11 +21,14 @@ function asList(value: JsonValue): JsonValue[] {
 }
 
 function isContainer(value: JsonValue): boolean {
-  return value !== null && typeof value === "object";
+  return value !== null && typeof value === "object" && !isRawNumber(value);
 }
 
 function equalsSql(field: FieldSql, value: JsonValue): SQL {
-  if (field.kind === "column") return rankOf(value) === field.rank ? sql`${field.column} = ${value}` : FALSE;
+  if (field.kind === "column") {
+    if (rankOf(value) !== field.rank) return FALSE;
+    return sql`${field.column} = ${isNumeric(value) ? numberSql(value) : value}`;
+  }
   return jsonEqualsSql(field.type, field.value, value);
 }
 

@@ -1,5 +1,6 @@
 /** `_limit` and the effective page size (contract §4.6). */
 import { invalidParameter, type KintoError } from "../../errors";
+import { isNumeric, toDouble } from "../../json/numbers";
 import { nativeValue } from "./native";
 import type { QueryOptions } from "./types";
 
@@ -22,7 +23,7 @@ export function parseLimit(raws: readonly string[]): number | null {
   const value = nativeValue(raw);
   if (value === null || value === "") return null;
   let limit: number;
-  if (typeof value === "number" && Number.isFinite(value)) limit = Math.trunc(value);
+  if (isNumeric(value)) limit = Math.trunc(toDouble(value));
   else if (typeof value === "string" && /^\s*[-+]?[0-9]+\s*$/.test(value)) limit = Number(value.trim());
   else throw limitError(`"${raw}" is not a number`);
   if (limit < 0) throw limitError(`${limit} is less than minimum value 0`);

@@ -2,6 +2,7 @@
  * Filters evaluated in memory, with exactly the semantics of `filtersSql` (contract §4.3):
  * for lists that are not rows of `objects` (permissions), and as the test reference.
  */
+import { compareNumbers, isNumeric, numberText } from "../../json/numbers";
 import type { JsonValue, KintoObject, Tombstone } from "../../wire";
 import { likeRegExp } from "./like-pattern";
 import { compareValues } from "./memory-order";
@@ -11,6 +12,7 @@ import { isJsonObject, isTruthy, valueAt, type MaybeJson } from "./values";
 /** Numbers numerically, arrays element-wise, objects regardless of key order; missing equals nothing. */
 export function deepEqual(a: MaybeJson, b: MaybeJson): boolean {
   if (a === undefined || b === undefined) return false;
+  if (isNumeric(a) || isNumeric(b)) return isNumeric(a) && isNumeric(b) && compareNumbers(a, b) === 0;
   if (Array.isArray(a) || Array.isArray(b)) {
     return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((item, i) => deepEqual(item, b[i]));
   }
@@ -26,7 +28,8 @@ export function deepEqual(a: MaybeJson, b: MaybeJson): boolean {
 function likeText(value: MaybeJson): string | null {
   if (value === undefined || value === null) return null;
   if (typeof value === "string") return value;
-  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  if (isNumeric(value)) return numberText(value);
+  if (typeof value === "boolean") return String(value);
   return JSON.stringify(value);
 }
 

@@ -3,6 +3,7 @@
  * `afterTokenSql`: for lists that are not rows of `objects` (permissions), and as the
  * reference the SQL is tested against.
  */
+import { compareNumbers, isNumeric } from "../../json/numbers";
 import type { JsonValue, KintoObject, Tombstone } from "../../wire";
 import { tokenValue } from "./token";
 import type { PageToken, SortKey } from "./types";
@@ -26,7 +27,7 @@ export function compareValues(a: MaybeJson, b: MaybeJson): number {
   const rankDiff = rankOf(a) - rankOf(b);
   if (rankDiff !== 0) return Math.sign(rankDiff);
   if (typeof a === "string" && typeof b === "string") return compareCodePoints(a, b);
-  if (typeof a === "number" && typeof b === "number") return Math.sign(a - b);
+  if (isNumeric(a) && isNumeric(b)) return compareNumbers(a, b);
   if (typeof a === "boolean" && typeof b === "boolean") return Number(a) - Number(b);
   if (a === null || a === undefined || b === null || b === undefined) return 0;
   return compareCodePoints(JSON.stringify(a), JSON.stringify(b));

@@ -1,10 +1,14 @@
 /** Querystring values as the reference reads them (contract §4.2). */
+import { parseExactJson } from "../../json/parse";
 import type { JsonValue } from "../../wire";
 
-/** JSON when the text parses as JSON, else the raw string (`Ben`, `01`, `NaN` stay strings). */
+/**
+ * JSON when the text parses as JSON (numbers kept exactly), else the raw string (`Ben`,
+ * `01`, `NaN`, `1e400` stay strings).
+ */
 export function nativeValue(raw: string): JsonValue {
   try {
-    return JSON.parse(raw) as JsonValue;
+    return parseExactJson(raw);
   } catch {
     return raw;
   }

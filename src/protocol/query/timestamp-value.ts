@@ -1,4 +1,5 @@
 /** Validation of every value compared with `last_modified` (contract §4.3, §4.4). */
+import { isNumeric, toDouble } from "../../json/numbers";
 import type { JsonValue } from "../../wire";
 
 const DAY_MS = 86_400_000;
@@ -9,7 +10,7 @@ const DAY_MS = 86_400_000;
  */
 export function timestampValue(value: JsonValue, now: number): number | null {
   let parsed: number;
-  if (typeof value === "number") parsed = value;
+  if (isNumeric(value)) parsed = toDouble(value);
   else if (typeof value === "string" && /^[0-9]+$/.test(value)) parsed = Number(value);
   else return null;
   if (!Number.isSafeInteger(parsed) || parsed < 0 || parsed >= now + DAY_MS) return null;

@@ -4,6 +4,7 @@
  * A sort field missing from the last object is absent from `last_object`.
  */
 import { base64OfText, textOfBase64 } from "../../http/base64";
+import { parseExactJson } from "../../json/parse";
 import type { JsonValue } from "../../wire";
 import { invalidToken } from "./query-errors";
 import type { PageToken } from "./types";
@@ -19,7 +20,7 @@ export function encodeToken(token: PageToken): string {
 
 function parseJson(text: string): JsonValue | undefined {
   try {
-    return JSON.parse(text) as JsonValue;
+    return parseExactJson(text);
   } catch {
     return undefined;
   }

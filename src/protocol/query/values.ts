@@ -3,12 +3,13 @@
  * null < string < number < boolean < array < object < missing.
  * `undefined` stands for "missing" everywhere in this module.
  */
+import { isNumeric, isRawNumber, toDouble } from "../../json/numbers";
 import type { JsonValue } from "../../wire";
 
 export type MaybeJson = JsonValue | undefined;
 
 export function isJsonObject(value: MaybeJson): value is { [key: string]: JsonValue } {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+  return typeof value === "object" && value !== null && !Array.isArray(value) && !isRawNumber(value);
 }
 
 /** Plain segment traversal: `a.b` reads key `b` of object `a`; traversing a non-object is missing. */
@@ -28,7 +29,7 @@ export function rankOf(value: MaybeJson): number {
   if (value === undefined) return RANK.missing;
   if (value === null) return RANK.null;
   if (typeof value === "string") return RANK.string;
-  if (typeof value === "number") return RANK.number;
+  if (isNumeric(value)) return RANK.number;
   if (typeof value === "boolean") return RANK.boolean;
   return Array.isArray(value) ? RANK.array : RANK.object;
 }
@@ -42,5 +43,6 @@ export function setOwn(target: { [key: string]: unknown }, key: string, value: u
 export function isTruthy(value: JsonValue): boolean {
   if (Array.isArray(value)) return value.length > 0;
   if (isJsonObject(value)) return Object.keys(value).length > 0;
+  if (isNumeric(value)) return toDouble(value) !== 0;
   return Boolean(value);
 }

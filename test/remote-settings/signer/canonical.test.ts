@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { canonicalJson, FloatInPayload, signedPayload } from "../../../src/plugins/remote-settings/signer/canonical";
+import { rawNumber } from "../../../src/json/numbers";
 import type { JsonValue } from "../../../src/wire";
 
 describe("canonical JSON", () => {
@@ -27,8 +28,13 @@ describe("canonical JSON", () => {
     expect(canonicalJson({ "\u{1F600}": 1, "\uFF61": 2 })).toBe('{"\\uff61":2,"\\ud83d\\ude00":1}');
   });
 
-  it("refuses floats (their canonical form differs from JavaScript's)", () => {
+  it("refuses floats (their canonical form differs from JavaScript's), kept ones too", () => {
     expect(() => canonicalJson({ x: 3.14 })).toThrow(FloatInPayload);
+    expect(() => canonicalJson({ x: rawNumber("1.0") })).toThrow(FloatInPayload);
+  });
+
+  it("writes integers beyond 2^53 exactly", () => {
+    expect(canonicalJson({ n: rawNumber("9007199254740993") })).toBe('{"n":9007199254740993}');
   });
 
   it("signs live records sorted by id with the timestamp as a string", () => {

@@ -5,6 +5,7 @@
  * canonicaljson, so a float is refused here (source records never hold one unless
  * `signer.allow_floats`); NaN and infinities cannot occur in parsed JSON.
  */
+import { INTEGER_TEXT, isRawNumber } from "../../../json/numbers";
 import type { JsonValue, KintoObject } from "../../../wire";
 
 const SHORT_ESCAPES: Record<string, string> = { '"': '\\"', "\\": "\\\\", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t" };
@@ -42,6 +43,11 @@ export class FloatInPayload extends Error {
 
 export function canonicalJson(value: JsonValue): string {
   if (value === null) return "null";
+  if (isRawNumber(value)) {
+    // Integers of any size in plain decimal; a raw non-integer (e.g. `1.0`) is a float for Kinto.
+    if (!INTEGER_TEXT.test(value.rawJSON)) throw new FloatInPayload(Number(value.rawJSON));
+    return value.rawJSON;
+  }
   if (typeof value === "boolean") return value ? "true" : "false";
   if (typeof value === "number") {
     if (!Number.isInteger(value)) throw new FloatInPayload(value);

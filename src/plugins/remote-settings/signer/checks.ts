@@ -6,6 +6,7 @@
 import type { Settings } from "../../../config";
 import { ERRNO, KintoError } from "../../../errors";
 import type { WriteChange } from "../../../writer/listener";
+import { INTEGER_TEXT, isRawNumber } from "../../../json/numbers";
 import type { JsonValue } from "../../../wire";
 import { reviewRequired, signerSettings, workflowOfSource, type Resolved } from "./settings";
 
@@ -82,6 +83,7 @@ function checkTracking(change: WriteChange): void {
 /** The dotted path of the first float in `value`, or null. */
 function floatPath(value: JsonValue, path: string): string | null {
   if (typeof value === "number") return Number.isInteger(value) ? null : path;
+  if (isRawNumber(value)) return INTEGER_TEXT.test(value.rawJSON) ? null : path;
   if (value === null || typeof value !== "object") return null;
   const entries: [string, JsonValue][] = Array.isArray(value) ? value.map((item, index) => [String(index), item]) : Object.entries(value);
   for (const [key, item] of entries) {
