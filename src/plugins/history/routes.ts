@@ -6,6 +6,7 @@
 import type { SQL } from "drizzle-orm";
 import type { AppContext } from "../../context";
 import { backendUnavailable, forbidden, missingResource, unauthorized, type KintoError } from "../../errors";
+import { isNumeric, numberText } from "../../json/numbers";
 import { isNotModified, parsePreconditions, preconditionFailure, timestampHeaders } from "../../http/preconditions";
 import { empty, json, publicUrl } from "../../http/respond";
 import { isAllowed, urisToCheck, type Need } from "../../permissions/authorize";
@@ -42,7 +43,7 @@ function bucketNeed(bucketUri: string, operation: "read" | "write"): Need {
 /** `*_id` filter values are compared as strings (`?collection_id=12` matches `"12"`), as in Kinto. */
 function idsAsStrings(filter: Filter): Filter {
   if (!filter.field.endsWith("_id")) return filter;
-  const asString = (value: JsonValue): JsonValue => (typeof value === "number" ? String(value) : value);
+  const asString = (value: JsonValue): JsonValue => (isNumeric(value) ? numberText(value) : value);
   return { ...filter, value: Array.isArray(filter.value) ? filter.value.map(asString) : asString(filter.value) };
 }
 

@@ -10,6 +10,7 @@
  */
 import type { AppContext } from "../../../context";
 import { ERRNO, KintoError, forbidden, invalidParameter, objectNotFound, unauthorized } from "../../../errors";
+import { isNumeric, toDouble } from "../../../json/numbers";
 import { JSON_TYPES, checkContentType, isJsonObject, parseEnvelope, parseJson, readBodyText, rejectUnknownKeys } from "../../../http/body";
 import { SPECS } from "../../../resources/specs";
 import type { JsonObject, JsonValue } from "../../../wire";
@@ -69,11 +70,12 @@ function conflict(message: string, details?: object): KintoError {
   return new KintoError({ status: 409, errno: ERRNO.CONSTRAINT_VIOLATED, message, details });
 }
 
-/** A safe integer within [min, max], else 400 naming the field. */
+/** A safe integer within [min, max] (`1e6` is one), else 400 naming the field. */
 function integerField(body: JsonObject, name: string, min: number, max: number): number | undefined {
-  const value = body[name];
-  if (value === undefined) return undefined;
-  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < min || value > max) {
+  const given = body[name];
+  if (given === undefined) return undefined;
+  const value = isNumeric(given) ? toDouble(given) : Number.NaN;
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
     throw invalidParameter("body", name, `${name} should be an integer between ${min} and ${max}`);
   }
   return value;
