@@ -29,7 +29,7 @@ it("never publishes a destination whose signature does not verify", async () => 
     expect([200, 400]).toContain(approved?.status);
     const published = await verifyChangeset(MAIN, cid);
     expect(published.valid).toBe(true);
-    expect(published.records.length).toBeGreaterThanOrEqual(5);
+    if (approved?.status === 200) expect(published.records.length).toBeGreaterThanOrEqual(5);
   }
   // A final review publishes exactly the source.
   expect((await setStatus(WORKSPACE, cid, "to-review")).status).toBe(200);
