@@ -59,7 +59,10 @@ export class WriteEngine {
     private readonly cache: StateCache = new StateCache(),
     private readonly now: () => number = Date.now,
     private readonly listeners: readonly WriteListener[] = [],
-    /** Told each commit's changes once it is durable (the Writer runs the after-commit work). */
+    /**
+     * Told each commit's changes once it is durable (the Writer runs the after-commit work):
+     * its own, then its effects' (which may belong to other parents), in commit order.
+     */
     private readonly committed: (changes: readonly WriteChange[]) => void = () => {},
   ) {}
 
@@ -151,12 +154,22 @@ export class WriteEngine {
         touched: (key) => (batch.touchedLists().some((list) => list.parentId === key.parentId && list.resourceName === key.resourceName) ? (batch.listTimestamp(key) ?? undefined) : undefined),
         origin: requests.find((request) => request.origin !== undefined)?.origin ?? null,
       });
-      await this.storage.commit(withEffect(guardFor(requests, reads, state, batch), effect), [...batch.coalescedMutations(), ...extra, ...effect.mutations]);
+      const effectExtra = listenerMutations(this.listeners, effect.changes, {
+        settings: this.settings,
+        permissionsOf: (uri) => effect.permissions.get(uri) ?? batch.object(uri).permissions,
+        now: this.now(),
+      });
+      await this.storage.commit(withEffect(guardFor(requests, reads, state, batch), effect), [
+        ...batch.coalescedMutations(),
+        ...extra,
+        ...effect.mutations,
+        ...effectExtra,
+      ]);
       const outcome = batch.outcome();
       // An effect may rewrite objects of this Writer too (a status it sets): remember nothing then.
       if (effect.mutations.length > 0) this.cache.clear();
       else this.cache.written(outcome.objects, outcome.lists);
-      this.committed(batch.changes);
+      this.committed([...batch.changes, ...effect.changes]);
     }
     for (const effect of batch.afterCommit) await effect();
     return results;

@@ -63,10 +63,16 @@ export interface EffectContext {
  * Writes a commit implies beyond its own parent (e.g. publishing a signed collection): decided
  * from what the effect read, committed in the same transaction as the changes, and guarded by
  * what it read, so a concurrent commit elsewhere makes the whole commit retry.
+ * `changes` describe the objects it writes (authored by the plugin), in order: the listeners'
+ * `onWrite` and `afterCommit` see them as the commit's own (history entries, the monitor's
+ * publication, live events), its `effects` and `check` do not (an effect does not trigger
+ * effects). `permissions` holds the ACLs the effect read or set, by URI, for those listeners.
  */
 export interface Effect {
   mutations: Mutation[];
   guard: Pick<Guard, "objects" | "lists">;
+  changes: WriteChange[];
+  permissions: ReadonlyMap<string, Permissions>;
 }
 
 /** An effect's refusal of the commit (nothing is written; the requests answer `error`). */
@@ -107,7 +113,8 @@ export function listenerMutations(
 
 /** The effects of every enabled listener, in listener order, as one. */
 export async function listenerEffects(listeners: readonly WriteListener[], changes: readonly WriteChange[], context: EffectContext): Promise<Effect> {
-  const merged: Effect = { mutations: [], guard: { objects: [], lists: [] } };
+  const permissions = new Map<string, Permissions>();
+  const merged: Effect = { mutations: [], guard: { objects: [], lists: [] }, changes: [], permissions };
   if (changes.length === 0) return merged;
   for (const listener of listeners) {
     if (!listener.enabled(context.settings) || listener.effects === undefined) continue;
@@ -116,6 +123,8 @@ export async function listenerEffects(listeners: readonly WriteListener[], chang
     merged.mutations.push(...effect.mutations);
     merged.guard.objects.push(...effect.guard.objects);
     merged.guard.lists.push(...effect.guard.lists);
+    merged.changes.push(...effect.changes);
+    for (const [uri, acl] of effect.permissions) permissions.set(uri, acl);
   }
   return merged;
 }

@@ -9,6 +9,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { settingsOf } from "../config";
 import type { LiveFeed } from "../live/feed";
+import { byParent, Forwarder, parentOf } from "../live/forward";
 import { LiveHub } from "../live/hub";
 import type { Bindings } from "../env";
 import { parseExactJson } from "../json/parse";
@@ -39,10 +40,12 @@ export class Writer extends DurableObject<Bindings> {
   /** The live feeds of the plugins, by name; the worker entry's subclass provides them. */
   protected readonly feeds: Readonly<Record<string, LiveFeed>> = {};
   private readonly live: LiveHub;
+  private readonly forwarder: Forwarder;
 
   constructor(ctx: DurableObjectState, env: Bindings) {
     super(ctx, env);
     this.live = new LiveHub(ctx, () => this.env, () => this.feeds);
+    this.forwarder = new Forwarder(() => this.env);
   }
 
   /** A live subscription forwarded by the worker (the only HTTP this object serves). */
@@ -58,6 +61,11 @@ export class Writer extends DurableObject<Bindings> {
   /** A bucket's Writer: the Writer of `collectionUri` holds subscribers (told when the bucket is deleted). */
   async liveRemember(collectionUri: string): Promise<void> {
     await this.live.remember(collectionUri);
+  }
+
+  /** Changes under this Writer's parent committed by another Writer (JSON of WriteChange[], see live/forward.ts). */
+  async liveBroadcast(changes: string): Promise<void> {
+    this.live.broadcast(parseExactJson(changes) as unknown as WriteChange[]);
   }
 
   /** A feed's Writer: sends `events` (JSON of LiveEvent[]) to the feed's subscribers. */
@@ -93,7 +101,12 @@ export class Writer extends DurableObject<Bindings> {
     try {
       const settings = settingsOf(this.env);
       const committed = (changes: readonly WriteChange[]) => {
-        this.live.broadcast(changes);
+        const parents = byParent(changes);
+        // The commit's own changes come first: their parent is this Writer's.
+        const own = changes[0] === undefined ? undefined : parentOf(changes[0]);
+        this.live.broadcast(own === undefined ? [] : (parents.get(own) ?? []));
+        if (own !== undefined) parents.delete(own);
+        this.ctx.waitUntil(this.forwarder.forward(parents));
         this.ctx.waitUntil(afterCommit(this.listeners, changes, this.env, settings));
       };
       const engine = new WriteEngine(new D1Storage(this.env.DB), settings, storageLedger(this.ctx.storage), this.cache, Date.now, this.listeners, committed);

@@ -8,7 +8,8 @@ import { sql } from "drizzle-orm";
 import { toLiveWire } from "../../../resources/objects";
 import type { ObjectRef } from "../../../resources/spec";
 import { rowToObject, type ObjectRow } from "../../../storage/d1";
-import type { Effect, EffectContext } from "../../../writer/listener";
+import type { Location, ResourceName } from "../../../resources/spec";
+import type { Effect, EffectContext, WriteAction, WriteChange } from "../../../writer/listener";
 import type { ListKey, Mutation, ObjectState } from "../../../storage/types";
 import type { JsonObject, KintoObject, Permissions } from "../../../wire";
 
@@ -35,21 +36,66 @@ function listOf(ref: ObjectRef): ListKey {
   return { parentId: ref.parentId, resourceName: ref.resourceName };
 }
 
+/** The bucket (and collection) of the object `ref` names (its parent's, as `WriteChange.location`). */
+function locationOf(ref: ObjectRef): Location {
+  const [, , bucket, , collection] = ref.parentId.split("/");
+  if (bucket === undefined) return {};
+  return collection === undefined ? { bucket } : { bucket, collection };
+}
+
+function tombstone(id: string, lastModified: number): KintoObject {
+  return { id, last_modified: lastModified, deleted: true };
+}
+
+/** Who the plan's changes are by: the plugin (`WriteChange.author`, `by`). */
+export interface PlanAuthor {
+  userId: string;
+  by: string;
+}
+
 export class Plan {
   readonly mutations: Mutation[] = [];
   private readonly guard: Effect["guard"] = { objects: [], lists: [] };
   private readonly objects = new Map<string, ObjectState>();
   private readonly lists = new Map<string, number | null>();
   private readonly records = new Map<string, Map<string, KintoObject>>();
+  private readonly changes: WriteChange[] = [];
 
-  constructor(private readonly context: EffectContext) {}
+  constructor(
+    private readonly context: EffectContext,
+    private readonly author: PlanAuthor,
+  ) {}
 
   get now(): number {
     return this.context.now;
   }
 
   effect(): Effect {
-    return { mutations: this.mutations, guard: this.guard };
+    const permissions = new Map([...this.objects].map(([uri, state]) => [uri, state.permissions]));
+    return { mutations: this.mutations, guard: this.guard, changes: this.changes, permissions };
+  }
+
+  /** The live object at `uri` as planned (a record from its collection's records), or null. */
+  private current(ref: ObjectRef, uri: string): KintoObject | null {
+    if (ref.resourceName === "record") return this.records.get(ref.parentId)?.get(ref.id) ?? null;
+    const object = this.objects.get(uri)?.object;
+    return object ? toLiveWire(object) : null;
+  }
+
+  private changed(action: WriteAction, ref: ObjectRef, data: KintoObject, permissions: Permissions, old: KintoObject | null): void {
+    this.changes.push({
+      action,
+      resourceName: ref.resourceName as ResourceName,
+      uri: uriOf(ref),
+      location: locationOf(ref),
+      id: ref.id,
+      data,
+      permissions,
+      old,
+      author: { userId: this.author.userId, principals: [this.author.userId] },
+      timestamp: data.last_modified,
+      by: this.author.by,
+    });
   }
 
   /** Reads (once each, in one round trip) objects, and the live records of collections with their list. */
@@ -118,13 +164,16 @@ export class Plan {
     const uri = uriOf(ref);
     if (permissions !== undefined) this.mutations.push({ kind: "acl", uri, permissions });
     const previous = this.objects.get(uri);
-    this.objects.set(uri, { object: { id: ref.id, lastModified, data: fields, deleted: false }, permissions: permissions ?? previous?.permissions ?? {} });
+    const old = this.current(ref, uri);
+    const acl = permissions ?? previous?.permissions ?? {};
+    this.objects.set(uri, { object: { id: ref.id, lastModified, data: fields, deleted: false }, permissions: acl });
     if (ref.resourceName === "group") {
       const members = Array.isArray(fields.members) ? fields.members.filter((m): m is string => typeof m === "string") : [];
       this.mutations.push({ kind: "members", groupUri: uri, members });
     }
     const record = { ...fields, id: ref.id, last_modified: lastModified } as KintoObject;
     if (ref.resourceName === "record") this.records.get(ref.parentId)?.set(ref.id, record);
+    this.changed(old === null ? "create" : "update", ref, record, acl, old);
     return record;
   }
 
@@ -132,18 +181,22 @@ export class Plan {
   remove(ref: ObjectRef): void {
     const lastModified = this.assign(listOf(ref));
     const uri = uriOf(ref);
+    const old = this.current(ref, uri);
     this.mutations.push({ kind: "tombstone", ref, lastModified }, { kind: "acl", uri, permissions: {} });
     if (ref.resourceName === "group") this.mutations.push({ kind: "members", groupUri: uri, members: [] });
     this.objects.set(uri, { object: null, permissions: {} });
     if (ref.resourceName === "record") this.records.get(ref.parentId)?.delete(ref.id);
+    this.changed("delete", ref, tombstone(ref.id, lastModified), {}, old);
   }
 
   /** Removes `uri` and everything below it for good (no tombstone). */
   purge(ref: ObjectRef): void {
     const uri = uriOf(ref);
     const lastModified = this.assign(listOf(ref));
+    const old = this.current(ref, uri);
     this.mutations.push({ kind: "tombstone", ref, lastModified }, { kind: "acl", uri, permissions: {} }, { kind: "purge", uri });
     this.objects.set(uri, { object: null, permissions: {} });
+    this.changed("delete", ref, tombstone(ref.id, lastModified), {}, old);
   }
 
   /**

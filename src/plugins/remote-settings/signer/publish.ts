@@ -26,6 +26,8 @@ import { signerSettings, workflowOfSource, workflowOfTarget, type Resolved } fro
 
 /** The user id of the plugin's own changes, as Remote Settings names it. */
 export const PLUGIN_USERID = "plugin:remote-settings";
+/** The `WriteChange.by` of the signer's writes. */
+const PLUGIN_WRITER = "kinto_remote_settings.signer";
 const EVERYONE = "system.Everyone";
 /** Source collection fields copied to its preview and destination when signing. */
 const PUBLISHED_FIELDS = ["flags", "attachment", "schema", "sort", "displayFields"] as const;
@@ -220,7 +222,7 @@ async function edited(run: Run, workflow: Resolved, user: string): Promise<void>
 }
 
 export async function signerEffects(changes: readonly WriteChange[], context: EffectContext): Promise<Effect | null> {
-  const run: Run = { plan: new Plan(context), settings: context.settings, origin: context.origin };
+  const run: Run = { plan: new Plan(context, { userId: PLUGIN_USERID, by: PLUGIN_WRITER }), settings: context.settings, origin: context.origin };
   const editedSources = new Map<string, { workflow: Resolved; user: string }>();
   for (const change of changes) {
     const { bucket, collection } = change.location;
