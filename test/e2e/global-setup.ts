@@ -24,6 +24,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
+import { autographVars, startAutograph, type AutographInfo } from "./support/autograph";
 import { openIDVars, startOpenIDProvider, type OpenIDProviderInfo } from "./support/openid-provider";
 
 declare module "vitest" {
@@ -32,6 +33,8 @@ declare module "vitest" {
     kintoUrl: string;
     /** The local OpenID provider the server trusts, or null against an external server. */
     openidProvider: OpenIDProviderInfo | null;
+    /** The local Autograph signing the `ag-*` workflows, or null against an external server. */
+    autograph: AutographInfo | null;
   }
 }
 
@@ -131,17 +134,21 @@ async function waitUntilReady(url: string, child: ChildProcess, logFile: string)
   );
 }
 
-/** A value of wrangler.toml's `[env.dev.vars]` (flat `KEY = "value"` lines), or "". */
+/** A value of wrangler.toml's `[env.dev.vars]` (`KEY = "value"` or `KEY = """lines"""`), or "". */
 function tomlVar(name: string): string {
   const toml = readFileSync(path.join(ROOT, "wrangler.toml"), "utf8");
   const section = toml.slice(toml.indexOf("[env.dev.vars]")).split(/^\[(?!env\.dev\.vars\])/m)[0] ?? "";
-  const match = new RegExp(`^${name}\\s*=\\s*"([^"]*)"`, "m").exec(section);
-  return match?.[1] ?? "";
+  const match = new RegExp(`^${name}\\s*=\\s*(?:"""([\\s\\S]*?)"""|"([^"]*)")`, "m").exec(section);
+  return match?.[1] ?? match?.[2] ?? "";
 }
 
 /** `--var` arguments enabling the local provider's policies on top of wrangler.toml's settings. */
 function openIDArgs(info: OpenIDProviderInfo): string[] {
   const vars = openIDVars(info, tomlVar("KINTO_MULTIAUTH_POLICIES"), tomlVar("KINTO_INCLUDES"));
+  return varArgs(vars);
+}
+
+function varArgs(vars: Record<string, string>): string[] {
   return Object.entries(vars).flatMap(([name, value]) => ["--var", `${name}:${value.trim()}`]);
 }
 
@@ -150,6 +157,7 @@ export default async function setup(project: TestProject): Promise<(() => Promis
   if (external) {
     project.provide("kintoUrl", external.replace(/\/+$/, ""));
     project.provide("openidProvider", null);
+    project.provide("autograph", null);
     return undefined;
   }
 
@@ -171,6 +179,7 @@ export default async function setup(project: TestProject): Promise<(() => Promis
   }
 
   const openid = await startOpenIDProvider(await freePort());
+  const autograph = startAutograph(await freePort());
   const port = await freePort();
   const inspectorPort = await freePort();
   const logFd = openSync(logFile, "a");
@@ -187,6 +196,7 @@ export default async function setup(project: TestProject): Promise<(() => Promis
       "--log-level", "warn",
       "--show-interactive-dev-session=false",
       ...openIDArgs(openid.info),
+      ...varArgs(autographVars(autograph.info, tomlVar("KINTO_SIGNER_RESOURCES"))),
     ],
     { cwd: ROOT, env: wranglerEnv, stdio: ["ignore", logFd, logFd], detached: true },
   );
@@ -202,6 +212,8 @@ export default async function setup(project: TestProject): Promise<(() => Promis
     await stopGroup(child);
     openid.server.closeAllConnections();
     await new Promise((resolve) => openid.server.close(resolve));
+    autograph.server.closeAllConnections();
+    await new Promise((resolve) => autograph.server.close(resolve));
     rmSync(stateDir, { recursive: true, force: true });
   };
 
@@ -214,5 +226,6 @@ export default async function setup(project: TestProject): Promise<(() => Promis
   }
   project.provide("kintoUrl", baseUrl);
   project.provide("openidProvider", openid.info);
+  project.provide("autograph", autograph.info);
   return teardown;
 }

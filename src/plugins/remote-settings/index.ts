@@ -12,6 +12,7 @@ import { getChangeset } from "./changeset";
 import { CHANGES_COLLECTION, MONITOR_BUCKET } from "./monitor";
 import { monitorRecords } from "./monitor-routes";
 import { changesSettings } from "./settings";
+import { signerHeartbeat, validateBackends } from "./signer/backend";
 import { signerCapability } from "./signer/capability";
 import { getChain } from "./signer/chains";
 import { checkSignerChange } from "./signer/checks";
@@ -45,7 +46,14 @@ export const remoteSettingsPlugin: Plugin = {
     };
   },
   validate(settings) {
-    if (signerOn(settings)) signerSettings(settings);
+    if (!signerOn(settings)) return;
+    signerSettings(settings);
+    validateBackends(settings);
+  },
+  async heartbeat(_env, settings) {
+    const entries: Record<string, boolean> = {};
+    if (signerOn(settings)) entries.signer = await signerHeartbeat(settings, settings.heartbeatTimeoutSeconds);
+    return entries;
   },
   checkWrite(change, settings) {
     if (signerOn(settings)) checkSignerChange(change, settings);

@@ -2,7 +2,7 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../../../src/app";
-import { sign } from "../../../src/plugins/remote-settings/signer/keys";
+import { sign } from "../../../src/plugins/remote-settings/signer/backend";
 import { settingsOf } from "../../../src/config";
 import { KintoError } from "../../../src/errors";
 import { send, uid, urlOf, userIdOf } from "../../resources/helpers";

@@ -5,12 +5,13 @@
  */
 import { signedMessage } from "./canonical";
 
+/** A collection's `signature`: `signature` and `x5u` always, the others as the backend gives them. */
 export interface SignatureEntry {
-  mode: "p384ecdsa";
+  mode?: string;
   signature: string;
   x5u: string;
-  public_key: string;
-  type: "contentsignature";
+  public_key?: string;
+  type?: string;
   signer_id?: string;
   ref?: string;
 }

@@ -1,5 +1,6 @@
 /**
- * Which key signs a workflow, and where its certificate chain is published. Settings (each may be
+ * The local backend (`local_ecdsa`): which key signs a workflow, and where its certificate chain
+ * is published. Settings (each may be
  * refined per bucket or collection, see settings.ts `refined`):
  * - `signer.ecdsa.private_key`: the PKCS#8 PEM text of a P-384 key (a Worker secret);
  * - `signer.ecdsa.certificate_chain`: the PEM chain, leaf first, served by this worker at
@@ -27,8 +28,8 @@ export async function chainPath(chain: string): Promise<string> {
   return `${CHAINS_PATH}/${(await sha256Hex(chain)).slice(0, 32)}.pem`;
 }
 
-/** Signs `payload` for the workflow of `source`. Throws KintoError when no usable key is configured. */
-export async function sign(settings: Settings, source: { bucket: string; collection: string }, payload: string, origin: string | null): Promise<SignatureEntry> {
+/** Signs `payload` with the workflow's local key (`local_ecdsa`). Throws KintoError when no usable key is configured. */
+export async function signLocally(settings: Settings, source: { bucket: string; collection: string }, payload: string, origin: string | null): Promise<SignatureEntry> {
   const pem = refined(settings, source, "ecdsa.private_key");
   if (pem === undefined || pem.trim() === "") throw noKey(source);
   let key;

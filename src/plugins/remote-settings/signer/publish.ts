@@ -20,7 +20,7 @@ import { EffectRefused, type Effect, type EffectContext, type WriteChange } from
 import type { JsonObject, KintoObject, Permissions } from "../../../wire";
 import { signedPayload } from "./canonical";
 import { STATUS } from "./checks";
-import { sign } from "./keys";
+import { sign } from "./backend";
 import { bucketRef, collectionRef, groupRef, Plan, type Collection } from "./plan";
 import { signerSettings, workflowOfSource, workflowOfTarget, type Resolved } from "./settings";
 
