@@ -66,12 +66,12 @@ describe("signer.signer_backend", () => {
       [{ [BACKEND]: "kinto_signer.signer.autograph", KINTO_SIGNER_AUTOGRAPH_SERVER_URL: "not a url", KINTO_SIGNER_AUTOGRAPH_HAWK_ID: "a", KINTO_SIGNER_AUTOGRAPH_HAWK_SECRET: "s3cret-value" }, "KINTO_SIGNER_AUTOGRAPH_SERVER_URL"],
     ];
     for (const [vars, variable] of cases) {
-      const res = await call({ url: "/", as: "anonymous", vars });
+      const res = await call({ url: "/", vars });
       expect(res.status, res.text).toBe(500);
       expect(res.body.message).toContain(variable);
       expect(res.text).not.toContain("s3cret-value");
     }
-    const fine = await call({ url: "/", as: "anonymous", vars: { [BACKEND]: "kinto_remote_settings.signer.backends.autograph", KINTO_SIGNER_AUTOGRAPH_SERVER_URL: "https://autograph.example", KINTO_SIGNER_AUTOGRAPH_HAWK_ID: "a", KINTO_SIGNER_AUTOGRAPH_HAWK_SECRET: "b" } });
+    const fine = await call({ url: "/", vars: { [BACKEND]: "kinto_remote_settings.signer.backends.autograph", KINTO_SIGNER_AUTOGRAPH_SERVER_URL: "https://autograph.example", KINTO_SIGNER_AUTOGRAPH_HAWK_ID: "a", KINTO_SIGNER_AUTOGRAPH_HAWK_SECRET: "b" } });
     expect(fine.status, fine.text).toBe(200);
   });
 });

@@ -1,11 +1,11 @@
 /**
- * Canonical JSON of content signatures (contract §12.2 "What is signed"). The vectors follow the
- * contract's rules for Mozilla's canonicaljson-rs (the serializer Remote Settings calls); that
- * library could not be run here (PyPI is out of reach, and Debian's python3-canonicaljson is
- * Matrix's, which leaves non-ASCII unescaped), so each rule has its own vector.
+ * Canonical JSON of content signatures (contract §12.2 "What is signed"). Mozilla's
+ * canonicaljson-rs (the serializer Remote Settings calls) cannot be run here (PyPI and crates.io
+ * are out of reach), so its own test suite's input → output pairs (mozilla-services/canonicaljson-rs,
+ * src/ser.rs `test_to_string`) are reproduced as vectors below, with the contract's.
  */
 import { describe, expect, it } from "vitest";
-import { canonicalJson, FloatInPayload, signedPayload } from "../../../src/plugins/remote-settings/signer/canonical";
+import { canonicalJson, signedPayload } from "../../../src/plugins/remote-settings/signer/canonical";
 import { rawNumber } from "../../../src/json/numbers";
 import type { JsonValue } from "../../../src/wire";
 
@@ -28,9 +28,69 @@ describe("canonical JSON", () => {
     expect(canonicalJson({ "\u{1F600}": 1, "\uFF61": 2 })).toBe('{"\\uff61":2,"\\ud83d\\ude00":1}');
   });
 
-  it("refuses floats (their canonical form differs from JavaScript's), kept ones too", () => {
-    expect(() => canonicalJson({ x: 3.14 })).toThrow(FloatInPayload);
-    expect(() => canonicalJson({ x: rawNumber("1.0") })).toThrow(FloatInPayload);
+  describe("canonicaljson-rs's own vectors", () => {
+    // Floats: a JSON text that is not an integer's is an f64 (Python's json), written in exponent form.
+    const floats: [string, string][] = [
+      ["23.1", "2.31E1"],
+      ["1.0", "1E0"],
+      ["0.0", "0E0"],
+      ["23.0", "2.3E1"],
+      ["-23.0", "-2.3E1"],
+      ["0.00099", "9.9E-4"],
+      ["0.000011", "1.1E-5"],
+      ["0.0000011", "1.1E-6"],
+      ["0.000001", "1E-6"],
+      ["5.6", "5.6E0"],
+      ["0.00000099", "9.9E-7"],
+      ["0.0000001", "1E-7"],
+      ["0.000000930258908", "9.30258908E-7"],
+      ["0.00000000000068272", "6.8272E-13"],
+      ["1e21", "1E21"],
+      ["1e20", "1E20"],
+      ["1000000000000000.1", "1.0000000000000001E15"],
+      ["11000000000000000.0", "1.1E16"],
+      ["1e400", "null"],
+    ];
+    for (const [text, expected] of floats) it(`float ${text}`, () => expect(canonicalJson(rawNumber(text))).toBe(expected));
+
+    it("floats that are plain JavaScript numbers", () => {
+      expect(canonicalJson([23.1, 5.6, -0.5])).toBe("[2.31E1,5.6E0,-5E-1]");
+    });
+
+    const values: [JsonValue, string][] = [
+      [null, "null"],
+      [true, "true"],
+      [0, "0"],
+      [123, "123"],
+      [-123, "-123"],
+      [2300, "2300"],
+      ["", '""'],
+      [" Preserve single quotes'in string", `" Preserve single quotes'in string"`],
+      [' Escapes quotes " ', '" Escapes quotes \\" "'],
+      ["This\\and this", '"This\\\\and this"'],
+      ["I ❤ testing", '"I \\u2764 testing"'],
+      ["This is a sentence.\n", '"This is a sentence.\\n"'],
+      ["This is a \t tab.", '"This is a \\t tab."'],
+      ["This is a \r carriage return char.", '"This is a \\r carriage return char."'],
+      ["image//jpeg", '"image//jpeg"'],
+      ["frequency at 10.0e+04", '"frequency at 10.0e+04"'],
+      ["I \\u{} testing", '"I \\\\u{} testing"'],
+      ["𝄞", '"\\ud834\\udd1e"'],
+      ["𝗠𝗼𝘇", '"\\ud835\\udde0\\ud835\\uddfc\\ud835\\ude07"'],
+      ["\u{10000} \u{10FFFF}", '"\\ud800\\udc00 \\udbff\\udfff"'],
+      [{ a: "a", id: "1", b: "b" }, '{"a":"a","b":"b","id":"1"}'],
+      [{ "é": "check" }, '{"\\u00e9":"check"}'],
+      [[{ key: "ę" }], '[{"key":"\\u0119"}]'],
+      [
+        { a: { b: "b", a: "a", c: { b: "b", a: "a", c: ["b", "a", "c"], d: { b: "b", a: "a" }, id: "1", e: 1, f: [2, 3, 1], g: { "2": 2, "3": 3, "1": { b: "b", a: "a", c: "c" } } } }, id: "1" },
+        '{"a":{"a":"a","b":"b","c":{"a":"a","b":"b","c":["b","a","c"],"d":{"a":"a","b":"b"},"e":1,"f":[2,3,1],"g":{"1":{"a":"a","b":"b","c":"c"},"2":2,"3":3},"id":"1"}},"id":"1"}',
+      ],
+      [
+        { def: "bar", abc: rawNumber("0.000000930258908"), ghi: rawNumber("1000000000000000000000.0"), rust: "❤", zoo: ["zorilla", "anteater"] },
+        '{"abc":9.30258908E-7,"def":"bar","ghi":1E21,"rust":"\\u2764","zoo":["zorilla","anteater"]}',
+      ],
+    ];
+    for (const [value, expected] of values) it(`value ${expected.slice(0, 40)}`, () => expect(canonicalJson(value)).toBe(expected));
   });
 
   it("writes integers beyond 2^53 exactly", () => {

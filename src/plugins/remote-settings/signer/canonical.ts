@@ -1,9 +1,11 @@
 /**
  * Canonical JSON as Remote Settings signs it (contract §12.2 "What is signed"): keys sorted by
  * code point, no whitespace, every character outside printable ASCII escaped as lowercase
- * `\uXXXX` (UTF-16 units), integers in plain decimal. Floats serialize differently in Python's
- * canonicaljson, so a float is refused here (source records never hold one unless
- * `signer.allow_floats`); NaN and infinities cannot occur in parsed JSON.
+ * `\uXXXX` (UTF-16 units), integers in plain decimal, and floats as canonicaljson-rs writes an
+ * f64: the shortest digits that round-trip, in exponent form without `+` (`2.31E1`, `1E0`,
+ * `9.9E-7`), a value beyond the double range (`1e400`) as `null`. A number is a float when its
+ * JSON text is not an integer's (`1.0`, `1e3`), as Python's `json` reads it. Firefox's verifier
+ * writes floats otherwise, which is why source records hold none unless `signer.allow_floats`.
  */
 import { INTEGER_TEXT, isRawNumber } from "../../../json/numbers";
 import type { JsonValue, KintoObject } from "../../../wire";
@@ -34,24 +36,21 @@ function byCodePoint(a: string, b: string): number {
   return left.length - right.length;
 }
 
-export class FloatInPayload extends Error {
-  constructor(readonly value: number) {
-    super(`cannot serialize the float ${value} canonically`);
-    this.name = "FloatInPayload";
-  }
+/** canonicaljson-rs's form of an f64. */
+function floatText(value: number): string {
+  if (!Number.isFinite(value)) return "null";
+  return value.toExponential().replace("e+", "E").replace("e-", "E-");
 }
 
 export function canonicalJson(value: JsonValue): string {
   if (value === null) return "null";
   if (isRawNumber(value)) {
-    // Integers of any size in plain decimal; a raw non-integer (e.g. `1.0`) is a float for Kinto.
-    if (!INTEGER_TEXT.test(value.rawJSON)) throw new FloatInPayload(Number(value.rawJSON));
-    return value.rawJSON;
+    // Integers of any size in plain decimal; a raw non-integer (e.g. `1.0`) is a float for Python.
+    return INTEGER_TEXT.test(value.rawJSON) ? value.rawJSON : floatText(Number(value.rawJSON));
   }
   if (typeof value === "boolean") return value ? "true" : "false";
   if (typeof value === "number") {
-    if (!Number.isInteger(value)) throw new FloatInPayload(value);
-    return BigInt(value).toString();
+    return Number.isInteger(value) ? BigInt(value).toString() : floatText(value);
   }
   if (typeof value === "string") return escapeString(value);
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
