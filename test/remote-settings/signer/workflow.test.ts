@@ -42,6 +42,7 @@ describe("a new source collection", () => {
       expect(verified.valid).toBe(true);
       expect(verified.records).toEqual([]);
       expect(verified.metadata.sort).toBe("-age");
+      expect(verified.metadata.signature).toMatchObject({ type: "contentsignature", ref: expect.stringMatching(/^[0-9a-f-]{36}$/) });
     }
   });
 });

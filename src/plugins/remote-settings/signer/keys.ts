@@ -49,6 +49,8 @@ export async function signLocally(settings: Settings, source: { bucket: string; 
     public_key: key.publicKey,
     type: "contentsignature",
     ...(signerId !== undefined ? { signer_id: signerId } : {}),
+    // Names this signing operation, as Autograph's `ref` does (logs, support requests).
+    ref: crypto.randomUUID(),
   };
 }
 
