@@ -98,6 +98,16 @@ describe("the review cycle", () => {
     expect(since.body.changes).toContainEqual(expect.objectContaining({ id: gone.body.data.id, deleted: true }));
   });
 
+  it("accepts a review request with nothing changed, as Remote Settings does (no check on empty change sets)", async () => {
+    const cid = await reviewed();
+    const asked = await setStatus(WORKSPACE, cid, "to-review");
+    expect(asked.status, asked.text).toBe(200);
+    expect(await collection(WORKSPACE, cid)).toMatchObject({ status: "to-review", last_review_request_by: alice });
+    expect((await verifyChangeset(PREVIEW, cid)).valid).toBe(true);
+    expect((await setStatus(WORKSPACE, cid, "to-sign", "bob")).status).toBe(200);
+    expect((await verifyChangeset(MAIN, cid)).records).toEqual([]);
+  });
+
   it("lets the reviewer reject: back to work-in-progress, nothing published", async () => {
     const cid = await reviewed();
     await send({ method: "POST", url: `/buckets/${WORKSPACE}/collections/${cid}/records`, body: { data: { v: 1 } } });
