@@ -7,21 +7,11 @@ import KintoClient from "kinto-http";
 import { describe, expect, inject, it } from "vitest";
 import type { SignedByAutograph } from "./support/autograph";
 import { serverUrl, uniqueId } from "./client";
+import { canonical } from "./support/canonical-json";
 
 const autograph = inject("autograph");
 const auth = { Authorization: `Basic ${btoa(`${uniqueId("ag")}:s3cret`)}` };
 const client = new KintoClient(serverUrl(), { headers: auth });
-
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
-  if (value !== null && typeof value === "object") {
-    return `{${Object.entries(value as Record<string, unknown>)
-      .sort(([a], [b]) => (a < b ? -1 : 1))
-      .map(([key, item]) => `${canonical(key)}:${canonical(item)}`)
-      .join(",")}}`;
-  }
-  return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
-}
 
 async function ensureBucket(bid: string): Promise<void> {
   const res = await fetch(`${serverUrl()}/buckets/${bid}`, { method: "PUT", headers: { ...auth, "If-None-Match": "*", "Content-Type": "application/json" }, body: "{}" });

@@ -6,19 +6,9 @@ import { X509Certificate, verify } from "node:crypto";
 import KintoClient from "kinto-http";
 import { describe, expect, it } from "vitest";
 import { serverUrl, uniqueId } from "./client";
+import { canonical } from "./support/canonical-json";
 
 const client = (user: string) => new KintoClient(serverUrl(), { headers: { Authorization: `Basic ${btoa(`${user}:s3cret`)}` } });
-
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
-  if (value !== null && typeof value === "object") {
-    return `{${Object.entries(value as Record<string, unknown>)
-      .sort(([a], [b]) => (a < b ? -1 : 1))
-      .map(([key, item]) => `${canonical(key)}:${canonical(item)}`)
-      .join(",")}}`;
-  }
-  return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
-}
 
 interface Changeset {
   metadata: { signature: { x5u: string; signature: string; signer_id: string; mode: string } };

@@ -5,6 +5,7 @@
 // what it signed, for the tests to compare.
 import { createHash, createHmac, generateKeyPairSync, randomUUID, sign, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type Server } from "node:http";
+import { readBody } from "./read-body";
 
 export interface AutographInfo {
   url: string;
@@ -25,16 +26,6 @@ export interface SignedByAutograph {
 }
 
 const SKEW_SECONDS = 60;
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let body = "";
-    request.setEncoding("utf8");
-    request.on("data", (chunk: string) => (body += chunk));
-    request.on("end", () => resolve(body));
-    request.on("error", reject);
-  });
-}
 
 function hawkFields(header: string | undefined): Record<string, string> | null {
   if (header === undefined || !header.startsWith("Hawk ")) return null;

@@ -4,6 +4,7 @@
 // a signed ID token, and userinfo for both kinds of token.
 import { createServer, type Server } from "node:http";
 import { decodeJwt, exportJWK, generateKeyPair, SignJWT, type JWK } from "jose";
+import { readBody } from "./read-body";
 
 export interface OpenIDProviderInfo {
   /** The policy name: user ids are `<name>:<sub>`. */
@@ -23,16 +24,6 @@ const CLIENT_ID = "kinto-e2e-client";
 const CLIENT_SECRET = "kinto-e2e-secret";
 /** Opaque access tokens are `opaque-<sub>`: userinfo knows them. */
 const OPAQUE = /^opaque-([A-Za-z0-9_-]+)$/;
-
-function readBody(request: import("node:http").IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let body = "";
-    request.setEncoding("utf8");
-    request.on("data", (chunk: string) => (body += chunk));
-    request.on("end", () => resolve(body));
-    request.on("error", reject);
-  });
-}
 
 export async function startOpenIDProvider(port: number): Promise<{ server: Server; info: OpenIDProviderInfo }> {
   const { publicKey, privateKey } = await generateKeyPair("RS256", { extractable: true });
