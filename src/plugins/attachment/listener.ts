@@ -2,7 +2,8 @@
  * What record, collection and bucket writes mean for attachment files (contract §11.4), in
  * the same commit: the attachment routes' writes make their file live and release the one it
  * replaces; deleting a record, collection or bucket releases its files. Released files are
- * garbage, deleted from R2 after the commit, unless `keep_old_files` (then only forgotten).
+ * garbage, deleted from R2 after the commit, unless `keep_old_files` (then only forgotten), which
+ * the collections of a signer workflow always are (remote-settings/signer/shared-files.ts).
  */
 import type { Settings } from "../../config";
 import type { Bindings } from "../../env";
@@ -14,6 +15,7 @@ import type { JsonValue } from "../../wire";
 import type { ListenerContext, WriteChange } from "../../writer/listener";
 import { filesBucket, sweepFiles } from "./files";
 import { keyOf } from "./keys";
+import { sharesFiles } from "../remote-settings/signer/shared-files";
 import { attachmentSettings, resourceSettings } from "./settings";
 
 /** The `by` of the attachment routes' writes. */
@@ -22,7 +24,8 @@ export const ATTACHMENT_WRITER = "kinto_attachment";
 function keepsFiles(change: WriteChange, settings: Settings): boolean {
   const { bucket = "", collection } = change.location;
   const ownCollection = change.resourceName === "collection" ? change.id : (collection ?? null);
-  return resourceSettings(settings, change.resourceName === "bucket" ? change.id : bucket, ownCollection).keepOldFiles;
+  const ownBucket = change.resourceName === "bucket" ? change.id : bucket;
+  return resourceSettings(settings, ownBucket, ownCollection).keepOldFiles || sharesFiles(settings, ownBucket, ownCollection);
 }
 
 function locationIn(value: JsonValue | undefined): string | null {

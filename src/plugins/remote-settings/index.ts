@@ -18,13 +18,13 @@ import { getChain } from "./signer/chains";
 import { checkSignerChange } from "./signer/checks";
 import { signerEffects } from "./signer/publish";
 import { signerSettings } from "./signer/settings";
+import { signerOn } from "./signer/shared-files";
 
 const NAME = "kinto_remote_settings";
 const CHANGES_ALIAS = "kinto_changes";
 const SIGNER_ALIAS = "kinto_signer";
 
 const changesOn = (settings: Settings) => isIncluded(settings, NAME) || isIncluded(settings, CHANGES_ALIAS);
-const signerOn = (settings: Settings) => isIncluded(settings, NAME) || isIncluded(settings, SIGNER_ALIAS);
 
 export const remoteSettingsPlugin: Plugin = {
   name: NAME,

@@ -1,0 +1,21 @@
+/**
+ * Attachment files a workflow's collections share: the signer copies source records, with their
+ * `attachment`, into the preview and destination, so a file a source record stops pointing at
+ * may still be published. Files of a workflow's collections are therefore kept (kinto-attachment's
+ * `keep_old_files`, which Remote Settings sets) whatever the attachment settings say.
+ */
+import type { Settings } from "../../../config";
+import { isIncluded } from "../../plugin";
+import { signerSettings, workflowOfSource, workflowOfTarget } from "./settings";
+
+/** Whether the signer is on (`kinto_remote_settings`, or the legacy `kinto_signer`). */
+export function signerOn(settings: Settings): boolean {
+  return isIncluded(settings, "kinto_remote_settings") || isIncluded(settings, "kinto_signer");
+}
+
+/** Whether files under `bucket` (a collection of it, when given) may be referenced by signed copies. */
+export function sharesFiles(settings: Settings, bucket: string, collection: string | null): boolean {
+  if (!signerOn(settings)) return false;
+  if (collection !== null) return workflowOfSource(settings, bucket, collection) !== null || workflowOfTarget(settings, bucket, collection) !== null;
+  return signerSettings(settings).workflows.some((workflow) => [workflow.source, workflow.preview, workflow.destination].some((place) => place?.bucket === bucket));
+}
