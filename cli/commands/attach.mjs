@@ -7,6 +7,7 @@ import process from "node:process";
 import { attachFile, checkStored } from "../lib/attachments.mjs";
 import { CliError, usage } from "../lib/errors.mjs";
 import { Client } from "../lib/http.mjs";
+import { parseJson } from "../lib/json.mjs";
 import { authOption } from "../lib/options.mjs";
 
 function recordPath(target) {
@@ -20,7 +21,7 @@ async function attach(server, target, file, options) {
   let data;
   if (options.data !== undefined) {
     try {
-      data = JSON.parse(options.data);
+      data = parseJson(options.data);
     } catch {
       usage("--data should be a JSON object");
     }

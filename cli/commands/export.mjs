@@ -2,7 +2,7 @@
 // object per line, parents before children and each list oldest first:
 //   {"kind": "bucket"|"group"|"collection"|"record", "path": "/buckets/b/…", "data": {…}, "permissions": {…}}
 // A `.jsonl` path gets every bucket; a directory gets one `<bucket id>.jsonl` per bucket.
-// Attachments are exported as their records' metadata, not as files.
+// Numbers are written exactly as the server answers them. Attachments are exported as their records' metadata, not as files.
 import { once } from "node:events";
 import { createWriteStream, mkdirSync } from "node:fs";
 import path from "node:path";
@@ -10,6 +10,7 @@ import process from "node:process";
 import { Option } from "commander";
 import { CliError, EXIT } from "../lib/errors.mjs";
 import { Client } from "../lib/http.mjs";
+import { stringifyJson } from "../lib/json.mjs";
 import { authOption, credentials } from "../lib/options.mjs";
 import { plural, Progress } from "../lib/progress.mjs";
 import { bucketIds, paths, readBucket, recordCount, recordPages } from "../lib/source.mjs";
@@ -25,7 +26,7 @@ class Lines {
 
   async write(object) {
     if (this.failure) throw new CliError(`${this.file}: ${this.failure.message}`, EXIT.usage);
-    if (!this.stream.write(`${JSON.stringify(object)}\n`)) await once(this.stream, "drain");
+    if (!this.stream.write(`${stringifyJson(object)}\n`)) await once(this.stream, "drain");
   }
 
   async close() {

@@ -46,6 +46,10 @@ class Importer {
   /** Counts one answer to a PUT of `source` at `path`, or throws the one-line reason. */
   settle(kind, path, source, response) {
     if (response.status === 200 || response.status === 201) {
+      const given = response.body?.data?.last_modified;
+      if (given !== undefined && given !== source.last_modified) {
+        throw new CliError(`${this.to.url(path)} was written with last_modified ${given} instead of ${source.last_modified} (another object of the target holds that timestamp); delete both there, then rerun`);
+      }
       this.imported[kind]++;
       return;
     }
@@ -64,12 +68,18 @@ class Importer {
     throw refusal("PUT", url, response.status, response.body);
   }
 
-  /** PUTs `{kind, path, object}` items in order, in batches. */
+  /**
+   * PUTs `{kind, path, object}` items in order, in batches. A forced timestamp that collides
+   * answers 409 for every write the target committed with it: those are sent again one by
+   * one, so that only the colliding one is reported.
+   */
   async put(items) {
-    const responses = await this.to.batch(
-      items.map(({ path, object }) => ({ method: "PUT", path, headers: { "If-None-Match": "*" }, body: { data: object.data, permissions: object.permissions } })),
-    );
-    items.forEach(({ kind, path, object }, i) => this.settle(kind, path, object.data, responses[i]));
+    const request = ({ path, object }) => ({ method: "PUT", path, headers: { "If-None-Match": "*" }, body: { data: object.data, permissions: object.permissions } });
+    const responses = await this.to.batch(items.map(request));
+    for (const [i, { kind, path, object }] of items.entries()) {
+      const [response] = responses[i].status === 409 ? await this.to.batch([request(items[i])]) : [responses[i]];
+      this.settle(kind, path, object.data, response);
+    }
   }
 
   async uploadRecord(bid, cid, record) {
@@ -164,7 +174,7 @@ class Importer {
   summary(seconds) {
     const parts = KINDS.map((kind) => plural(this.imported[kind], kind));
     const rate = Math.round(this.imported.record / Math.max(seconds, 0.001));
-    return `imported ${parts.join(", ")}; ${this.already} already there; ${this.finishedBefore} collections finished before (checkpoint); ${seconds.toFixed(1)} s, ${rate} records/s`;
+    return `imported ${parts.join(", ")}; ${this.already} already there; ${plural(this.finishedBefore, "collection")} finished before (checkpoint); ${seconds.toFixed(1)} s, ${rate} records/s`;
   }
 }
 

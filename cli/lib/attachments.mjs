@@ -14,6 +14,7 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { CliError } from "./errors.mjs";
 import { envelopeMessage, refusal } from "./http.mjs";
+import { parseJson, stringifyJson } from "./json.mjs";
 
 /** Attempts per part before giving up. */
 const PART_ATTEMPTS = 3;
@@ -75,8 +76,8 @@ function refused(method, url, status, body, accept) {
 
 async function attachSmall(client, recordUrl, file, options) {
   const form = new FormData();
-  if (options.data !== undefined) form.append("data", JSON.stringify(options.data));
-  if (options.permissions !== undefined) form.append("permissions", JSON.stringify(options.permissions));
+  if (options.data !== undefined) form.append("data", stringifyJson(options.data));
+  if (options.permissions !== undefined) form.append("permissions", stringifyJson(options.permissions));
   const blob = await openAsBlob(file, options.mimetype ? { type: options.mimetype } : {});
   form.append("attachment", blob, options.filename);
   const hash = createHash("sha256");
@@ -91,7 +92,7 @@ async function attachSmall(client, recordUrl, file, options) {
   const text = await response.text();
   let body = text;
   try {
-    body = JSON.parse(text);
+    body = parseJson(text);
   } catch {
     // not JSON: the raw text
   }

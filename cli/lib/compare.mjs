@@ -1,8 +1,17 @@
-// Deciding whether a target object already holds what would be written.
+// Deciding whether a target object already holds what would be written. Numbers compare by
+// value (`1.0` equals `1`, as the server's filters compare them).
+import { RawNumber } from "./json.mjs";
+
+function isNumeric(value) {
+  return typeof value === "number" || value instanceof RawNumber;
+}
 
 /** Deep equality of JSON values; object key order does not matter. */
 export function sameJson(a, b) {
   if (a === b) return true;
+  if (isNumeric(a) && isNumeric(b)) {
+    return a instanceof RawNumber && b instanceof RawNumber ? a.text === b.text || Number(a) === Number(b) : Number(a) === Number(b);
+  }
   if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
   if (Array.isArray(a) !== Array.isArray(b)) return false;
   if (Array.isArray(a)) return a.length === b.length && a.every((value, i) => sameJson(value, b[i]));

@@ -6,6 +6,7 @@ import https from "node:https";
 import process from "node:process";
 import { URL } from "node:url";
 import { CliError, EXIT } from "./errors.mjs";
+import { parseJson, stringifyJson } from "./json.mjs";
 
 /** Attempts of a request answered 502/503/504 (waiting its Retry-After, at most 5 s). */
 const ATTEMPTS = 3;
@@ -29,8 +30,9 @@ async function readBody(response) {
   const text = await response.text();
   if (text === "") return null;
   try {
-    return JSON.parse(text);
-  } catch {
+    return parseJson(text);
+  } catch (error) {
+    if (error instanceof CliError) throw error;
     return text;
   }
 }
@@ -76,7 +78,7 @@ export class Client {
     const init = {
       method,
       headers: { ...this.headers, ...headers, ...(body === undefined ? {} : { "Content-Type": "application/json" }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined ? undefined : stringifyJson(body),
     };
     for (let attempt = 1; ; attempt++) {
       let response;

@@ -6,11 +6,33 @@
 //       groups:      {<gid>: {data: {members: […], …}, permissions: {…}}}
 //       collections: {<cid>: {data: {…}, permissions: {…}, records: {<rid>: {data: {…}, permissions: {…}}}}}
 // Parsing reports the first YAML error with its line and column; the shape is checked
-// before anything is sent.
+// before anything is sent. Numbers keep their exact value (json.mjs) through both ways.
 import { readFileSync } from "node:fs";
-import YAML from "yaml";
+import YAML, { Scalar } from "yaml";
 import { sortedPermissions } from "./compare.mjs";
 import { CliError, EXIT } from "./errors.mjs";
+import { keptNumber, RawNumber } from "./json.mjs";
+
+const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+
+/** Numbers are kept exactly both ways: a YAML number written as a JSON number keeps its text. */
+function keepNumbers(document) {
+  YAML.visit(document, {
+    Scalar(_key, node) {
+      if (typeof node.value === "number" && node.source !== undefined && JSON_NUMBER.test(node.source)) node.value = keptNumber(node.source, node.value);
+    },
+  });
+}
+
+/** A RawNumber as a YAML scalar: integers by their digits, fractions with their digits after the point. */
+function yamlNumber(_key, value) {
+  if (!(value instanceof RawNumber)) return value;
+  if (/^-?\d+$/.test(value.text)) return new Scalar(BigInt(value.text));
+  const scalar = new Scalar(Number(value.text));
+  const fraction = /\.(\d+)$/.exec(value.text);
+  if (fraction) scalar.minFractionDigits = fraction[1].length;
+  return scalar;
+}
 
 function isMapping(value) {
   return value !== null && typeof value === "object" && !Array.isArray(value);
@@ -63,6 +85,7 @@ export function readWizardFile(file) {
     const reason = error.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
     throw new CliError(`${file}: YAML error at ${at}: ${reason}`, EXIT.usage);
   }
+  keepNumbers(document);
   const root = mapping(file, "top level", document.toJS());
   if (!isMapping(root.buckets)) bad(file, "buckets", "expected a mapping of buckets");
   /** @type {Record<string, BucketEntry>} */
@@ -120,5 +143,5 @@ export function wizardYaml(trees) {
       groups: Object.fromEntries(tree.groups.map((group) => [group.data.id, dumped(group)])),
     };
   }
-  return YAML.stringify({ buckets });
+  return YAML.stringify({ buckets }, yamlNumber);
 }
