@@ -3,7 +3,6 @@
 import { Buffer } from "node:buffer";
 import http from "node:http";
 import https from "node:https";
-import process from "node:process";
 import { URL } from "node:url";
 import { CliError, EXIT } from "./errors.mjs";
 import { parseJson, stringifyJson } from "./json.mjs";
@@ -186,8 +185,3 @@ export class Client {
 }
 
 export { refusal };
-
-/** Progress and notes go to stderr; stdout carries results only. */
-export function note(text) {
-  process.stderr.write(`${text}\n`);
-}
