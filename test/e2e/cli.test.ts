@@ -22,7 +22,10 @@ describe("kinto-edge attach: failures", () => {
     expect(wrong.status).toBe(2);
     expect(wrong.stderr).toContain("expected <bucket>/<collection>/<record>");
     expect(run("frobnicate").status).toBe(2);
-    expect(run("--help").stdout).toContain("usage: kinto-edge attach");
+    const help = run("--help");
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain("Usage: kinto-edge");
+    expect(help.stdout).toContain("attach [options] <server-url> <record-path> <file>");
   });
 
   it("a refused extension, in one request and as a multipart upload: exit 1 with the server's message", async () => {
