@@ -44,7 +44,8 @@ export async function latency(base, path, auth, subscribers, samples) {
     for (const subscriber of subscribers) {
       const at = subscriber.arrivals.get(data.id);
       if (at === undefined) missing += 1;
-      // A change may arrive before the 201 does (it is sent at commit): that is a zero delay.
+      // A change may arrive before the 201 does (it is sent right after the commit, the 201 goes
+      // back through the worker): that is a zero delay.
       else delays.push(Math.max(0, at - acknowledged) * 1000);
     }
   }

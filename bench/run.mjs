@@ -309,6 +309,17 @@ function envArgs(configPath) {
   return /^\[env\.dev\]/m.test(readFileSync(configPath, "utf8")) ? ["--env", "dev"] : [];
 }
 
+/**
+ * The config of a bundle: `main` → the bundle, `no_bundle = true`, and each `[[rules]]` glob
+ * of a file (any directories, then `<name>`) → `*-<name>`, the name the dry run gives that
+ * module (`<hash>-<name>`, next to index.js), so that the bundle finds its Text modules.
+ */
+function bundledToml(toml) {
+  return toml
+    .replace(/^main\s*=.*$/m, 'main = "index.js"\nno_bundle = true')
+    .replace(/^globs\s*=.*$/gm, (line) => line.replace(/"\*\*\/(?:[^"/]+\/)*([^"/]+)"/g, '"*-$1"'));
+}
+
 function bundle({ name, configPath, entry = null, into }) {
   const outdir = path.join(into, name);
   const args = ["deploy", "--dry-run", "--outdir", outdir, "--config", configPath, ...envArgs(configPath)];
@@ -317,7 +328,7 @@ function bundle({ name, configPath, entry = null, into }) {
   if (result.status !== 0) throw new Error(`${name}: wrangler deploy --dry-run failed:\n${result.stdout}\n${result.stderr}`);
   const toml = readFileSync(configPath, "utf8");
   if (!/^main\s*=.*$/m.test(toml)) throw new Error(`${configPath} has no main = line to rewrite`);
-  writeFileSync(path.join(outdir, "wrangler.toml"), toml.replace(/^main\s*=.*$/m, 'main = "index.js"\nno_bundle = true'));
+  writeFileSync(path.join(outdir, "wrangler.toml"), bundledToml(toml));
   const migrations = path.join(path.dirname(configPath), "migrations");
   cpSync(migrations, path.join(outdir, "migrations"), { recursive: true });
   const code = readFileSync(path.join(outdir, "index.js"));

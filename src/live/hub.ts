@@ -23,6 +23,11 @@
  *   {@link MAX_WAITING} changes waiting for one subscriber, or (event streams) more than
  *   `MAX_UNREAD` messages its client has not taken, close it with `CLOSE_RESYNC`: the client
  *   lists with `_since`, then subscribes again. Commits never wait for a subscriber.
+ * - Fan-out after the answer: a commit's messages are queued and sent from a task scheduled
+ *   after it ({@link LiveHub.broadcast}), so the writer's 201 never waits for the subscribers;
+ *   the commits queued meanwhile go out together, in commit order, in one pass over the
+ *   subscribers. What is queued is sent before a subscriber is accepted and before the hub
+ *   closes them as gone, so either sees exactly what it did when sending was immediate.
  */
 import { SettingsError, settingsOf, variableName, type Settings } from "../config";
 import type { Bindings } from "../env";
@@ -84,6 +89,9 @@ export class LiveHub {
   /** Feeds: per subscriber, the newest timestamp sent per object id (in memory: after hibernation, one may repeat). */
   private readonly feedSent = new WeakMap<object, Map<string, number>>();
   private registered = false;
+  /** Messages committed and not yet sent, in commit order; `scheduled`: a send pass is due. */
+  private pending: Outgoing[] = [];
+  private scheduled = false;
 
   /** `envOf`: the Writer's bindings and settings, read at each use; `feeds`: the plugins' feeds by name. */
   constructor(
@@ -97,6 +105,7 @@ export class LiveHub {
     const raw = request.headers.get(SUBSCRIPTION_HEADER);
     if (raw === null) return new Response(null, { status: 400 });
     const { subscription, catchUp, transport } = parseExactJson(raw) as unknown as SubscribeRequest;
+    this.sendPending();
     let sink: Sink;
     let response: Response;
     if (transport === "event-stream") {
@@ -124,14 +133,15 @@ export class LiveHub {
     return response;
   }
 
-  /** Sends the changes of a commit to every subscriber allowed to see them. */
+  /** Queues the changes of a commit for every subscriber allowed to see them (sent after the caller returns). */
   broadcast(changes: readonly WriteChange[]): void {
     if (this.ctx.getWebSockets().length === 0 && this.streams.size === 0) return;
-    const changed = changes.flatMap((change) => {
-      const list = liveListOf(change.resourceName);
-      return list === null ? [] : [outgoing(list, eventOf(list, change.data, change.action), change.action === "delete" ? null : change.permissions)];
-    });
-    this.deliver(changed);
+    this.queue(
+      changes.flatMap((change) => {
+        const list = liveListOf(change.resourceName);
+        return list === null ? [] : [outgoing(list, eventOf(list, change.data, change.action), change.action === "delete" ? null : change.permissions)];
+      }),
+    );
   }
 
   /** Sends feed objects newer than those published before (per object id). */
@@ -142,11 +152,12 @@ export class LiveHub {
       this.newest.set(id, event.timestamp);
       return true;
     });
-    this.deliver(fresh.map((event) => outgoing("feed", event, null)));
+    this.queue(fresh.map((event) => outgoing("feed", event, null)));
   }
 
   /** What this object's subscribers follow was deleted: close them, refuse older subscriptions, tell registered collections. */
   async gone(): Promise<void> {
+    this.sendPending();
     await this.ctx.storage.put(GONE_AT, Date.now());
     // A collection made again under a bucket made again registers again.
     this.registered = false;
@@ -168,6 +179,21 @@ export class LiveHub {
     this.waiting.delete(socket);
     // 1005/1006/1015 are reserved: they cannot be sent back.
     socketSink(socket).close([1005, 1006, 1015].includes(code) ? 1000 : code, reason);
+  }
+
+  private queue(changed: readonly Outgoing[]): void {
+    if (changed.length === 0) return;
+    this.pending.push(...changed);
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setTimeout(() => this.sendPending(), 0);
+  }
+
+  private sendPending(): void {
+    this.scheduled = false;
+    const changed = this.pending;
+    this.pending = [];
+    this.deliver(changed);
   }
 
   private sinks(): Sink[] {
@@ -229,7 +255,7 @@ export class LiveHub {
       if (!filtered && !sees(subscription.access, list, permissions)) continue;
       feedSent?.set(id, event.timestamp);
       lastSent[list] = Math.max(event.timestamp, lastSent[list] ?? 0);
-      if (!sink.send(json, cursorOf({ ...subscription, lastSent }))) break;
+      if (!sink.send(json, () => cursorOf({ ...subscription, lastSent }))) break;
       sent = true;
     }
     if (sent) sink.save({ ...subscription, lastSent }, false);

@@ -19,8 +19,8 @@ export interface Sink {
   subscription(): Subscription | null;
   /** Keeps the subscription; `durable: false` where losing it to hibernation is harmless (`lastSent`). */
   save(subscription: Subscription, durable?: boolean): void;
-  /** Sends one JSON message, `cursor` being the resume point after it; false when the subscriber is gone. */
-  send(json: string, cursor: string): boolean;
+  /** Sends one JSON message, `cursor` giving the resume point after it (called during `send`, by event streams only); false when the subscriber is gone. */
+  send(json: string, cursor: () => string): boolean;
   close(code: number, reason: string): void;
 }
 
@@ -101,12 +101,12 @@ export class EventStream implements Sink {
     this.current = subscription;
   }
 
-  send(json: string, cursor: string): boolean {
+  send(json: string, cursor: () => string): boolean {
     if (this.unread >= MAX_UNREAD) {
       this.close(CLOSE_RESYNC, "Too many changes unread: resubscribe with _since");
       return false;
     }
-    return this.write(`id: ${cursor}\ndata: ${json}\n\n`);
+    return this.write(`id: ${cursor()}\ndata: ${json}\n\n`);
   }
 
   close(code: number, reason: string): void {
