@@ -1,16 +1,26 @@
-/** Base64 of UTF-8 text, as tokens and redirects carry it. */
+/** Base64 of bytes and of UTF-8 text, as tokens, redirects and signatures carry it. */
+
+/** Standard base64 (RFC 4648 §4, padded) of `bytes`. */
+export function base64OfBytes(bytes: Uint8Array | ArrayBuffer): string {
+  const view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+  let binary = "";
+  for (let i = 0; i < view.length; i += 0x8000) binary += String.fromCharCode(...view.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
+
+/** URL-safe base64 (RFC 4648 §5, unpadded) of `bytes`. */
+export function base64urlOfBytes(bytes: Uint8Array | ArrayBuffer): string {
+  return base64OfBytes(bytes).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
 
 /** Standard base64 (RFC 4648 §4, padded) of the UTF-8 bytes of `text`. */
 export function base64OfText(text: string): string {
-  const bytes = new TextEncoder().encode(text);
-  let binary = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary);
+  return base64OfBytes(new TextEncoder().encode(text));
 }
 
 /** URL-safe base64 (RFC 4648 §5, unpadded) of the UTF-8 bytes of `text`. */
 export function base64urlOfText(text: string): string {
-  return base64OfText(text).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  return base64urlOfBytes(new TextEncoder().encode(text));
 }
 
 /**

@@ -9,6 +9,7 @@
  */
 import { variableName, SettingsError, type Settings } from "../../../config";
 import { ERRNO, KintoError } from "../../../errors";
+import { base64OfText } from "../../../http/base64";
 import type { SignatureEntry } from "./ecdsa";
 import { hawkHeader } from "./hawk";
 import { refined } from "./settings";
@@ -54,16 +55,10 @@ function failed(reason: string): KintoError {
   return new KintoError({ status: 503, errno: ERRNO.BACKEND, message: "The signing service is unavailable; nothing was published. Retry later.", headers: { "Retry-After": "30" } });
 }
 
-function utf8Base64(text: string): string {
-  let binary = "";
-  for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
-  return btoa(binary);
-}
-
 /** The signature entry of `payload` made by Autograph. Throws KintoError (503) when it fails, SettingsError when misconfigured. */
 export async function signWithAutograph(settings: Settings, source: Source, payload: string): Promise<SignatureEntry> {
   const config = autographConfig(settings, source);
-  const body = JSON.stringify([{ input: utf8Base64(payload), keyid: config.keyId }]);
+  const body = JSON.stringify([{ input: base64OfText(payload), keyid: config.keyId }]);
   const contentType = "application/json";
   const authorization = await hawkHeader({ id: config.hawkId, key: config.hawkSecret }, { method: "POST", url: config.url, contentType, payload: body });
   let response: Response;

@@ -3,6 +3,7 @@
  * with WebCrypto, over `Content-Signature:\x00` + the canonical payload, encoded as the raw
  * 96-byte r‖s in base64url. The key is a PKCS#8 PEM text held in a Worker secret.
  */
+import { base64OfBytes, base64urlOfBytes } from "../../../http/base64";
 import { signedMessage } from "./canonical";
 
 /** A collection's `signature`: `signature` and `x5u` always, the others as the backend gives them. */
@@ -21,16 +22,6 @@ function pemBody(pem: string, label: string): Uint8Array {
   if (!match) throw new TypeError(`not a PEM ${label}`);
   const binary = atob((match[1] as string).replace(/\s+/g, ""));
   return Uint8Array.from(binary, (char) => char.charCodeAt(0));
-}
-
-function base64(bytes: Uint8Array): string {
-  let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary);
-}
-
-export function base64url(bytes: Uint8Array): string {
-  return base64(bytes).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 
 export interface SigningKey {
@@ -58,13 +49,13 @@ async function importKey(pem: string): Promise<SigningKey> {
   const { d: _d, key_ops: _ops, ...publicJwk } = (await crypto.subtle.exportKey("jwk", privateKey)) as JsonWebKey;
   const publicKey = await crypto.subtle.importKey("jwk", { ...publicJwk, key_ops: ["verify"] }, algorithm, true, ["verify"]);
   const spki = new Uint8Array((await crypto.subtle.exportKey("spki", publicKey)) as ArrayBuffer);
-  return { privateKey: await crypto.subtle.importKey("pkcs8", pemBody(pem, "PRIVATE KEY"), algorithm, false, ["sign"]), publicKey: base64(spki) };
+  return { privateKey: await crypto.subtle.importKey("pkcs8", pemBody(pem, "PRIVATE KEY"), algorithm, false, ["sign"]), publicKey: base64OfBytes(spki) };
 }
 
 /** The base64url r‖s signature of `payload`. */
 export async function signPayload(key: SigningKey, payload: string): Promise<string> {
   const signature = await crypto.subtle.sign({ name: "ECDSA", hash: "SHA-384" }, key.privateKey, signedMessage(payload));
-  return base64url(new Uint8Array(signature));
+  return base64urlOfBytes(signature);
 }
 
 /** Lowercase hex SHA-256 of a text (content-addressed chain URLs). */

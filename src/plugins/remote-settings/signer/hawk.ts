@@ -4,6 +4,8 @@
  * Only the client side is here: the response's `Server-Authorization` is not checked (nor is it
  * by Remote Settings' `requests_hawk`).
  */
+import { base64OfBytes } from "../../../http/base64";
+
 const encoder = new TextEncoder();
 
 export interface HawkCredentials {
@@ -23,16 +25,10 @@ export interface HawkRequest {
   ext?: string;
 }
 
-function base64(bytes: ArrayBuffer): string {
-  let binary = "";
-  for (const byte of new Uint8Array(bytes)) binary += String.fromCharCode(byte);
-  return btoa(binary);
-}
-
 /** `hash`: SHA-256 of the payload with its media type (lower case, parameters dropped). */
 export async function payloadHash(contentType: string, payload: string): Promise<string> {
   const mediaType = (contentType.split(";")[0] ?? "").trim().toLowerCase();
-  return base64(await crypto.subtle.digest("SHA-256", encoder.encode(`hawk.1.payload\n${mediaType}\n${payload}\n`)));
+  return base64OfBytes(await crypto.subtle.digest("SHA-256", encoder.encode(`hawk.1.payload\n${mediaType}\n${payload}\n`)));
 }
 
 function defaultPort(url: URL): string {
@@ -52,7 +48,7 @@ export async function hawkHeader(credentials: HawkCredentials, request: HawkRequ
   const { url } = request;
   const normalized = ["hawk.1.header", timestamp, nonce, request.method.toUpperCase(), `${url.pathname}${url.search}`, url.hostname.toLowerCase(), defaultPort(url), hash, ext, ""].join("\n");
   const key = await crypto.subtle.importKey("raw", encoder.encode(credentials.key), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-  const mac = base64(await crypto.subtle.sign("HMAC", key, encoder.encode(normalized)));
+  const mac = base64OfBytes(await crypto.subtle.sign("HMAC", key, encoder.encode(normalized)));
   const fields = [`id="${quoted(credentials.id)}"`, `ts="${timestamp}"`, `nonce="${nonce}"`, `hash="${hash}"`, ...(ext === "" ? [] : [`ext="${quoted(ext)}"`]), `mac="${mac}"`];
   return `Hawk ${fields.join(", ")}`;
 }
