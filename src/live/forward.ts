@@ -13,16 +13,27 @@ export function parentOf(change: WriteChange): string {
   return change.uri.slice(0, change.uri.lastIndexOf("/", own - 1)) || "/";
 }
 
-/** The changes of one commit by parent, in commit order within each. */
-export function byParent(changes: readonly WriteChange[]): Map<string, WriteChange[]> {
-  const parents = new Map<string, WriteChange[]>();
-  for (const change of changes) {
-    const parent = parentOf(change);
-    const list = parents.get(parent);
-    if (list === undefined) parents.set(parent, [change]);
+/**
+ * A commit's changes as its Writer sends them: its own (all under its parent) with those of its
+ * effects under the same parent, for its own subscribers; the effects' others by parent, in
+ * commit order within each, to forward.
+ */
+export function splitByParent(own: readonly WriteChange[], effects: readonly WriteChange[]): { here: WriteChange[]; elsewhere: Map<string, WriteChange[]> } {
+  const here = [...own];
+  const elsewhere = new Map<string, WriteChange[]>();
+  if (effects.length === 0) return { here, elsewhere };
+  const parent = own[0] === undefined ? null : parentOf(own[0]);
+  for (const change of effects) {
+    const target = parentOf(change);
+    if (target === parent) {
+      here.push(change);
+      continue;
+    }
+    const list = elsewhere.get(target);
+    if (list === undefined) elsewhere.set(target, [change]);
     else list.push(change);
   }
-  return parents;
+  return { here, elsewhere };
 }
 
 /** Sends other parents' changes to their Writers, one commit at a time; a failure is logged (the subscribers resync with `_since`). */
@@ -33,7 +44,6 @@ export class Forwarder {
 
   /** Queues the changes of one commit (grouped by parent); the returned promise settles when they are sent. */
   forward(parents: ReadonlyMap<string, readonly WriteChange[]>): Promise<void> {
-    if (parents.size === 0) return this.last;
     this.last = this.last.then(async () => {
       const namespace = this.envOf().WRITER;
       try {

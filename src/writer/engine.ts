@@ -61,9 +61,9 @@ export class WriteEngine {
     private readonly listeners: readonly WriteListener[] = [],
     /**
      * Told each commit's changes once it is durable (the Writer runs the after-commit work):
-     * its own, then its effects' (which may belong to other parents), in commit order.
+     * its own, and its effects' (which may belong to other parents), each in commit order.
      */
-    private readonly committed: (changes: readonly WriteChange[]) => void = () => {},
+    private readonly committed: (own: readonly WriteChange[], effects: readonly WriteChange[]) => void = () => {},
   ) {}
 
   async run(request: WriteRequest): Promise<WriteResult[]> {
@@ -169,7 +169,7 @@ export class WriteEngine {
       // An effect may rewrite objects of this Writer too (a status it sets): remember nothing then.
       if (effect.mutations.length > 0) this.cache.clear();
       else this.cache.written(outcome.objects, outcome.lists);
-      this.committed([...batch.changes, ...effect.changes]);
+      this.committed(batch.changes, effect.changes);
     }
     for (const effect of batch.afterCommit) await effect();
     return results;

@@ -9,7 +9,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { settingsOf } from "../config";
 import type { LiveFeed } from "../live/feed";
-import { byParent, Forwarder, parentOf } from "../live/forward";
+import { Forwarder, splitByParent } from "../live/forward";
 import { LiveHub } from "../live/hub";
 import type { Bindings } from "../env";
 import { parseExactJson } from "../json/parse";
@@ -100,14 +100,11 @@ export class Writer extends DurableObject<Bindings> {
     this.draining = true;
     try {
       const settings = settingsOf(this.env);
-      const committed = (changes: readonly WriteChange[]) => {
-        const parents = byParent(changes);
-        // The commit's own changes come first: their parent is this Writer's.
-        const own = changes[0] === undefined ? undefined : parentOf(changes[0]);
-        this.live.broadcast(own === undefined ? [] : (parents.get(own) ?? []));
-        if (own !== undefined) parents.delete(own);
-        this.ctx.waitUntil(this.forwarder.forward(parents));
-        this.ctx.waitUntil(afterCommit(this.listeners, changes, this.env, settings));
+      const committed = (own: readonly WriteChange[], effects: readonly WriteChange[]) => {
+        const { here, elsewhere } = splitByParent(own, effects);
+        this.live.broadcast(here);
+        if (elsewhere.size > 0) this.ctx.waitUntil(this.forwarder.forward(elsewhere));
+        this.ctx.waitUntil(afterCommit(this.listeners, effects.length === 0 ? own : [...own, ...effects], this.env, settings));
       };
       const engine = new WriteEngine(new D1Storage(this.env.DB), settings, storageLedger(this.ctx.storage), this.cache, Date.now, this.listeners, committed);
       while (this.queue.length > 0) {
