@@ -4,10 +4,11 @@
  * workflow and content signatures, signer/). As in Remote Settings, the legacy names enable one
  * part each: `kinto_changes` the changes, `kinto_signer` the signer.
  */
-import { PROJECT_VERSION, type Settings } from "../../config";
+import { PROJECT_VERSION } from "../../config";
 import { registerRoute } from "../../routes/register";
-import { isIncluded, type Plugin } from "../plugin";
+import type { Plugin } from "../plugin";
 import { getBroadcasts } from "./broadcasts";
+import { CHANGES_ALIAS, changesOn, REMOTE_SETTINGS, SIGNER_ALIAS, signerOn } from "./enabled";
 import { getChangeset } from "./changeset";
 import { CHANGES_COLLECTION, MONITOR_BUCKET } from "./monitor";
 import { monitorRecords } from "./monitor-routes";
@@ -18,16 +19,10 @@ import { getChain } from "./signer/chains";
 import { checkSignerChange } from "./signer/checks";
 import { signerEffects } from "./signer/publish";
 import { signerSettings } from "./signer/settings";
-import { signerOn } from "./signer/shared-files";
 
-const NAME = "kinto_remote_settings";
-const CHANGES_ALIAS = "kinto_changes";
-const SIGNER_ALIAS = "kinto_signer";
-
-const changesOn = (settings: Settings) => isIncluded(settings, NAME) || isIncluded(settings, CHANGES_ALIAS);
 
 export const remoteSettingsPlugin: Plugin = {
-  name: NAME,
+  name: REMOTE_SETTINGS,
   aliases: [CHANGES_ALIAS, SIGNER_ALIAS],
   enabled: (settings) => changesOn(settings) || signerOn(settings),
   capabilities(settings) {

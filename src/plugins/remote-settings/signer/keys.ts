@@ -1,7 +1,6 @@
 /**
  * The local backend (`local_ecdsa`): which key signs a workflow, and where its certificate chain
- * is published. Settings (each may be
- * refined per bucket or collection, see settings.ts `refined`):
+ * is published. Settings (each may be refined per bucket or collection, see settings.ts `refined`):
  * - `signer.ecdsa.private_key`: the PKCS#8 PEM text of a P-384 key (a Worker secret);
  * - `signer.ecdsa.certificate_chain`: the PEM chain, leaf first, served by this worker at
  *   `/v1/cert-chains/<sha256>.pem` (content-addressed, so cacheable for ever) and named by `x5u`;

@@ -6,9 +6,8 @@
  */
 import { sql } from "drizzle-orm";
 import { toLiveWire } from "../../../resources/objects";
-import type { ObjectRef } from "../../../resources/spec";
+import type { Location, ObjectRef, ResourceName } from "../../../resources/spec";
 import { rowToObject, type ObjectRow } from "../../../storage/d1";
-import type { Location, ResourceName } from "../../../resources/spec";
 import type { Effect, EffectContext, WriteAction, WriteChange } from "../../../writer/listener";
 import type { ListKey, Mutation, ObjectState } from "../../../storage/types";
 import type { JsonObject, KintoObject, Permissions } from "../../../wire";

@@ -5,13 +5,8 @@
  * `keep_old_files`, which Remote Settings sets) whatever the attachment settings say.
  */
 import type { Settings } from "../../../config";
-import { isIncluded } from "../../plugin";
+import { signerOn } from "../enabled";
 import { signerSettings, workflowOfSource, workflowOfTarget } from "./settings";
-
-/** Whether the signer is on (`kinto_remote_settings`, or the legacy `kinto_signer`). */
-export function signerOn(settings: Settings): boolean {
-  return isIncluded(settings, "kinto_remote_settings") || isIncluded(settings, "kinto_signer");
-}
 
 /** Whether files under `bucket` (a collection of it, when given) may be referenced by signed copies. */
 export function sharesFiles(settings: Settings, bucket: string, collection: string | null): boolean {
