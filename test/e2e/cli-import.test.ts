@@ -3,30 +3,18 @@
 // collections and records are kept, files of attachments are copied, reruns and checkpoints
 // never write an object twice, and every bad input ends with one line on stderr and its exit
 // status (1 refused, 2 bad input, 3 unreachable).
-import { readFileSync, writeFileSync, mkdtempSync, rmSync, existsSync } from "node:fs";
+import { readFileSync, writeFileSync, existsSync } from "node:fs";
 import { createServer } from "node:net";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { serverUrl, uniqueId } from "./client";
-import { errorLines, runCli, Server, startCli, type Json, type KintoObject } from "./support/cli";
-import { startWrangler, type OwnServer } from "./support/wrangler";
+import { errorLines, type Json, type KintoObject, runCli, secondServer, Server, startCli } from "./support/cli";
 
 const ALICE = "alice:s3cret";
+const target = secondServer("kinto-edge-cli-import-");
 const BOB = "bob:s3cret";
-let target: OwnServer;
-let folder: string;
 const source = (): Server => new Server(serverUrl(), ALICE);
 const copy = (): Server => new Server(target.url, BOB);
 
-beforeAll(async () => {
-  folder = mkdtempSync(path.join(tmpdir(), "kinto-edge-cli-import-"));
-  target = await startWrangler();
-}, 90_000);
-afterAll(async () => {
-  await target?.stop();
-  rmSync(folder, { recursive: true, force: true });
-});
 
 /** `alice` creates a bucket with a group, collection `c` with `records` records (every third readable by bob) and collection `files` with one attachment. */
 async function seed(records: number): Promise<string> {
@@ -111,7 +99,7 @@ describe("kinto-edge import", () => {
 
   it("resumes after being killed mid-way: every record once, with its timestamp", async () => {
     const bid = await seed(3000);
-    const checkpoint = path.join(folder, `${bid}.json`);
+    const checkpoint = target.file(`${bid}.json`);
     const child = startCli(...importArgs(bid, "--checkpoint", checkpoint, "--no-record-permissions"));
     const exited = new Promise((resolve) => child.on("exit", resolve));
     const deadline = Date.now() + 60_000;
@@ -143,7 +131,7 @@ describe("kinto-edge import", () => {
   it("follows a checkpoint written by hand: records up to its timestamp are not read", async () => {
     const bid = await seed(30);
     const records = await recordsOf(source(), bid);
-    const checkpoint = path.join(folder, `${bid}-hand.json`);
+    const checkpoint = target.file(`${bid}-hand.json`);
     const from = serverUrl();
     writeFileSync(checkpoint, JSON.stringify({ version: 1, from, to: target.url, bucket: bid, collections: { [`/buckets/${bid}/collections/c`]: { after: records[9].last_modified, finished: false }, [`/buckets/${bid}/collections/files`]: { after: null, finished: true } } }));
     const run = runCli(...importArgs(bid, "--checkpoint", checkpoint));
@@ -203,13 +191,13 @@ describe("kinto-edge import", () => {
     expect(anonymous.status).toBe(1);
     expect(errorLines(anonymous)).toEqual([expect.stringMatching(new RegExp(`^kinto-edge: PUT .*/buckets/${bid}: authentication refused \\(401 .*\\); check the credentials$`))]);
 
-    const broken = path.join(folder, "broken.json");
+    const broken = target.file("broken.json");
     writeFileSync(broken, "{not json");
     const bad = runCli(...importArgs(bid, "--checkpoint", broken));
     expect(bad.status).toBe(2);
     expect(errorLines(bad)).toEqual([expect.stringMatching(/^kinto-edge: checkpoint .*broken.json is not JSON/)]);
 
-    const other = path.join(folder, "other.json");
+    const other = target.file("other.json");
     writeFileSync(other, JSON.stringify({ version: 1, from: "http://elsewhere/v1", to: target.url, bucket: bid, collections: {} }));
     const mismatch = runCli(...importArgs(bid, "--checkpoint", other));
     expect(mismatch.status).toBe(2);

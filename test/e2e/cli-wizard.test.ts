@@ -2,26 +2,14 @@
 // `wrangler dev` of this file's own dumps back to the same text (ids, data, permissions,
 // timestamps, exact numbers); a second load writes nothing and says so; a changed file
 // writes only what changed; bad YAML is refused with its line and column before anything is sent.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readFileSync, writeFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
 import { serverUrl, uniqueId } from "./client";
-import { runCli, Server } from "./support/cli";
-import { startWrangler, type OwnServer } from "./support/wrangler";
+import { runCli, secondServer, Server } from "./support/cli";
 
 const ALICE = "alice:s3cret";
-let target: OwnServer;
-let folder: string;
+const target = secondServer("kinto-edge-cli-wizard-");
 
-beforeAll(async () => {
-  folder = mkdtempSync(path.join(tmpdir(), "kinto-edge-cli-wizard-"));
-  target = await startWrangler();
-}, 90_000);
-afterAll(async () => {
-  await target?.stop();
-  rmSync(folder, { recursive: true, force: true });
-});
 
 async function seed(): Promise<string> {
   const api = new Server(serverUrl(), ALICE);
@@ -53,7 +41,7 @@ describe("kinto-edge dump and load", () => {
     expect(text).toContain(`buckets:\n  ${bid}:\n    data:\n      title: wizard\n`);
     expect(text).toContain("big: 9007199254740993\n");
     expect(text).toContain("f: 1.0\n");
-    const file = path.join(folder, `${bid}.yaml`);
+    const file = target.file(`${bid}.yaml`);
     writeFileSync(file, text);
 
     const first = runCli("load", file, "--to", target.url, "--auth", ALICE);
@@ -79,24 +67,24 @@ describe("kinto-edge dump and load", () => {
 
   it("a YAML error: its line and column, exit 2, nothing sent; a wrong shape: its path", async () => {
     const bid = uniqueId("wiz");
-    const broken = path.join(folder, "broken.yaml");
+    const broken = target.file("broken.yaml");
     writeFileSync(broken, `buckets:\n  ${bid}:\n    data: {title: x\n    permissions: {}\n`);
     const run = runCli("load", broken, "--to", target.url, "--auth", ALICE);
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(/^kinto-edge: .*broken\.yaml: YAML error at line 4, column 5: .+\n$/);
     expect((await new Server(target.url).send("GET", `/buckets/${bid}`)).status).not.toBe(200);
 
-    const duplicate = path.join(folder, "duplicate.yaml");
+    const duplicate = target.file("duplicate.yaml");
     writeFileSync(duplicate, `buckets:\n  ${bid}: {}\n  ${bid}: {}\n`);
     expect(runCli("load", duplicate, "--to", target.url).stderr).toMatch(/YAML error at line 3, column 3: Map keys must be unique/);
 
-    const shape = path.join(folder, "shape.yaml");
+    const shape = target.file("shape.yaml");
     writeFileSync(shape, `buckets:\n  ${bid}:\n    permissions:\n      read: everyone\n`);
     const wrong = runCli("load", shape, "--to", target.url, "--auth", ALICE);
     expect(wrong.status).toBe(2);
     expect(wrong.stderr).toBe(`kinto-edge: ${shape}: buckets.${bid}.permissions.read: expected a list of principals\n`);
 
-    const missing = runCli("load", path.join(folder, "none.yaml"), "--to", target.url);
+    const missing = runCli("load", target.file("none.yaml"), "--to", target.url);
     expect(missing.status).toBe(2);
     expect(missing.stderr).toContain("none.yaml: no such file");
   });

@@ -1,7 +1,11 @@
 // Running the real `kinto-edge` CLI (cli/kinto-edge.mjs) as a child process, and a small
 // fetch client to seed and read servers as a given user.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
+import { afterAll, beforeAll } from "vitest";
+import { startWrangler, type OwnServer } from "./wrangler";
 
 export const CLI = path.resolve(import.meta.dirname, "../../../cli/kinto-edge.mjs");
 
@@ -25,6 +29,27 @@ export function startCli(...args: string[]): ChildProcess {
 /** The lines a run wrote to stderr that are not progress lines. */
 export function errorLines(run: CliRun): string[] {
   return run.stderr.split("\n").filter((line) => line !== "" && !/^records \d+\/\d+/.test(line));
+}
+
+/** A second `wrangler dev` and a scratch folder for one test file: made before its tests, removed after them. */
+export function secondServer(folderPrefix: string): { readonly url: string; file(name: string): string } {
+  let server: OwnServer | undefined;
+  let folder = "";
+  beforeAll(async () => {
+    folder = mkdtempSync(path.join(tmpdir(), folderPrefix));
+    server = await startWrangler();
+  }, 90_000);
+  afterAll(async () => {
+    await server?.stop();
+    rmSync(folder, { recursive: true, force: true });
+  });
+  return {
+    get url() {
+      if (server === undefined) throw new Error("the second server is not started yet");
+      return server.url;
+    },
+    file: (name) => path.join(folder, name),
+  };
 }
 
 /** JSON of a Kinto server as it answers; tests narrow it where they read it. */
