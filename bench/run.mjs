@@ -47,6 +47,8 @@ const CFG = {
   freshServers: process.env.BENCH_FRESH_SERVERS !== "0",
   deepPage: intFromEnv("BENCH_DEEP_PAGE", 1000),
   bigQuery: process.env.BENCH_BIG_QUERY ?? "group=3&_sort=-n",
+  /** The `indexes` the big collection declares after seeding (#13 f); `[]` measures without. */
+  bigIndexes: JSON.parse(process.env.BENCH_BIG_INDEXES ?? '[["group", "n"]]'),
   deepSamples: intFromEnv("BENCH_F_SAMPLES", QUICK ? 10 : 20),
   pageSize: 100,
   batchSize: 25,
@@ -866,6 +868,11 @@ async function main() {
   if (want("f")) {
     seedInfo.big = await seed(kinto, COLLECTIONS.big, CFG.bigRecords, seedBatch, CFG.seedConcurrency, `'${COLLECTIONS.big}'`);
     await restart(kinto, `after seeding '${COLLECTIONS.big}', before the (f) walk`);
+    if (CFG.bigIndexes.length > 0) {
+      const started = Date.now();
+      await expectOk(kinto, "PATCH", `/buckets/${BUCKET}/collections/${COLLECTIONS.big}`, { data: { indexes: CFG.bigIndexes } });
+      notes.push(`(f) '${COLLECTIONS.big}' declared \`indexes: ${JSON.stringify(CFG.bigIndexes)}\` after seeding: the PATCH creating the index on ${fmtInt(CFG.bigRecords)} records took ${fmtDuration((Date.now() - started) / 1000)}.`);
+    }
     const first = url(`${recordsPath(COLLECTIONS.big)}?${CFG.bigQuery}&_limit=${CFG.pageSize}`);
     log(`  (f) walking Next-Page from ${first.replace(kinto.base, "")} to page ${CFG.deepPage}`);
     bigPages = await walkPages(kinto, first, CFG.deepPage);
@@ -1016,8 +1023,9 @@ async function main() {
   }
   if (rows.f1 && rows.fN && bigPages) {
     const ratio = rows.fN.p50_us / rows.f1.p50_us;
-    table.push(line(`(f) page 1 of \`?${CFG.bigQuery}\`, ${fmtInt(CFG.bigRecords)} records`, rows.f1, "reference", "—", "—"));
-    table.push(line(`(f) page ${fmtInt(bigPages.reached)} (via Next-Page)`, rows.fN, `p50 ${fmt(ratio, 2)} × page 1`, "≤ 1.5 × page 1", yes(ratio <= 1.5)));
+    const indexed = CFG.bigIndexes.length > 0 ? `, indexes ${JSON.stringify(CFG.bigIndexes)}` : ", no declared index";
+    table.push(line(`(f) page 1 of \`?${CFG.bigQuery}\`, ${fmtInt(CFG.bigRecords)} records${indexed}`, rows.f1, `p50 ${fmtMs(rows.f1.p50_us)} ms`, "p50 ≤ 50 ms", yes(rows.f1.p50_us <= 50_000)));
+    table.push(line(`(f) page ${fmtInt(bigPages.reached)} (via Next-Page)`, rows.fN, `p50 ${fmt(ratio, 2)} × page 1`, "p50 ≤ 50 ms and ≤ 1.5 × page 1", yes(ratio <= 1.5 && rows.fN.p50_us <= 50_000)));
   }
 
   // Notes.

@@ -43,3 +43,7 @@ export const MAX_BOUND_PARAMETERS = 100;
 
 /** Bytes of one SQL statement: D1's limit. */
 export const MAX_STATEMENT_BYTES = 100_000;
+
+/** Indexes a collection may declare in its `indexes` metadata, and fields per index (storage/declared-indexes.ts). */
+export const MAX_DECLARED_INDEXES = 8;
+export const MAX_INDEXED_FIELDS = 4;

@@ -3,6 +3,7 @@ import { invalidParameter } from "../errors";
 import { isJsonObject } from "../http/body";
 import { isNumeric, toDouble } from "../json/numbers";
 import { checkSchema, validateWithSchema } from "../schema/validate";
+import { checkDeclaredIndexes } from "../storage/declared-indexes";
 import type { JsonObject } from "../wire";
 import { accountSpec } from "./account-spec";
 import { OBJECT_ID_PATTERN, generateName, generateUuid } from "./ids";
@@ -113,7 +114,10 @@ function validateRecord(data: JsonObject, context: ValidationContext): JsonObjec
   return result;
 }
 
-/** `schema` must be a JSON Schema; `cache_expires` an integer (a float is truncated, null removes it). */
+/**
+ * `schema` must be a JSON Schema; `indexes` declared indexes (storage/declared-indexes.ts);
+ * `cache_expires` an integer (a float is truncated, null removes it).
+ */
 function validateCollection(data: JsonObject, context: ValidationContext): JsonObject {
   const result = { ...data };
   if ("schema" in result) {
@@ -121,6 +125,7 @@ function validateCollection(data: JsonObject, context: ValidationContext): JsonO
     if (!isJsonObject(schema)) throw invalidParameter("body", "data.schema", "Schema should be a JSON object.");
     checkSchema(schema, "data.schema");
   }
+  if ("indexes" in result) checkDeclaredIndexes(result.indexes);
   if ("cache_expires" in result) {
     const value = result.cache_expires;
     if (value === null) {

@@ -9,6 +9,7 @@ import type { JsonObject, Permissions } from "../wire";
 import type { ObjectRef } from "../resources/spec";
 import { descendantRange, resourceNameSql, statement } from "./sql";
 import { jsonPathLiteral } from "../protocol/query/field-sql";
+import { createDeclaredIndexSql, declaredIndexesQuery, dropDeclaredIndexSql } from "./declared-indexes";
 import {
   GuardFailed,
   TimestampConflict,
@@ -190,13 +191,15 @@ export class D1Storage {
     return snapshotOf<Row>(results.map((result) => result.results));
   }
 
-  /** Deletes everything: objects, timestamps, ACLs, group memberships (the flush plugin). */
+  /** Deletes everything: objects, timestamps, ACLs, group memberships, declared indexes (the flush plugin). */
   async flush(): Promise<void> {
-    await this.db.batch(
-      ["objects", "timestamps", "access_control_entries", "user_principals", "attachment_files", "attachment_uploads", "attachment_upload_parts", "openid_states"].map((table) =>
+    const indexes = await this.selectColumn(declaredIndexesQuery("/buckets/", true));
+    await this.db.batch([
+      ...indexes.map((name) => statement(this.db, dropDeclaredIndexSql(name))),
+      ...["objects", "timestamps", "access_control_entries", "user_principals", "attachment_files", "attachment_uploads", "attachment_upload_parts", "openid_states"].map((table) =>
         this.db.prepare(`DELETE FROM ${table}`),
       ),
-    );
+    ]);
   }
 
   /** Object rows of a caller-built query (see storage/list.ts). */
@@ -343,6 +346,10 @@ function mutationStatements(mutation: Mutation): SQL[] {
       return [sql`UPDATE attachment_files SET state = 'live' WHERE key = ${mutation.key} AND record_uri = ${mutation.recordUri}`];
     case "file-release":
       return [fileReleaseSql(mutation)];
+    case "index-create":
+      return [createDeclaredIndexSql(mutation.collectionUri, mutation.fields)];
+    case "index-drop":
+      return [dropDeclaredIndexSql(mutation.name)];
     case "members": {
       const statements = [sql`DELETE FROM user_principals WHERE principal = ${mutation.groupUri}`];
       const rows = mutation.members.map((member) => sql`(${member}, ${mutation.groupUri})`);

@@ -6,7 +6,7 @@ import { sql, type SQL } from "drizzle-orm";
 import { afterTokenSql, filtersSql, orderBySql } from "../protocol/query/compile";
 import type { ListQuery } from "../protocol/query/types";
 import { rowToObject, type D1Storage, type ObjectRow } from "./d1";
-import { descendantRange, resourceNameSql } from "./sql";
+import { descendantRange, parentIdSql, resourceNameSql } from "./sql";
 import type { ListKey, ListPage } from "./types";
 
 /** Restricts a list to the objects whose own ACL grants one of `permissions` to one of `principals`. */
@@ -38,7 +38,7 @@ export function sharedIdsSql(scope: SharedScope): SQL {
 }
 
 function whereSql(key: ListKey, query: ListQuery, scope: SharedScope | null, withToken: boolean, tombstones: boolean): SQL {
-  const conditions: SQL[] = [sql`parent_id = ${key.parentId}`, resourceNameSql(key.resourceName)];
+  const conditions: SQL[] = [parentIdSql(key.parentId), resourceNameSql(key.resourceName)];
   if (!tombstones) conditions.push(sql`deleted = 0`);
   if (query.filters.length > 0) conditions.push(filtersSql(query.filters));
   if (withToken && query.token) conditions.push(afterTokenSql(query.sort, query.token));

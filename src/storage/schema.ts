@@ -5,6 +5,7 @@
  */
 import { sql } from "drizzle-orm";
 import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { jsonPathText, RANK_BRANCHES } from "./order-sql-text";
 
 /** Live objects and tombstones. `data` is the JSON object without `id` and `last_modified`. */
 export const objects = sqliteTable(
@@ -22,11 +23,18 @@ export const objects = sqliteTable(
     // Invariant: (parent, resource, last_modified) is unique; it also serves `_since` and the default sort.
     uniqueIndex("objects_parent_resource_last_modified").on(t.parentId, t.resourceName, t.lastModified),
     // History entries (contract §10.2): keyset listings filtered on `resource_name`, `collection_id`
-    // or `uri`. Partial, so other objects pay nothing; used because list queries inline the
-    // resource name (storage/list.ts).
+    // or `uri`, on the (rank, value) pair of the sort order as a collection's declared indexes
+    // (storage/declared-indexes.ts). Partial, so other objects pay nothing; used because list
+    // queries inline the resource name (storage/list.ts).
     ...(["resource_name", "collection_id", "uri"] as const).map((field) =>
-      index(`objects_history_${field}`)
-        .on(t.parentId, t.resourceName, sql`json_extract(${t.data}, ${sql.raw(`'$."${field}"'`)})`, t.lastModified)
+      index(`objects_history_${field}_pair`)
+        .on(
+          t.parentId,
+          t.resourceName,
+          sql`(CASE json_type(${t.data}, ${sql.raw(jsonPathText(field))}) ${sql.raw(RANK_BRANCHES)} END)`,
+          sql`COALESCE(json_extract(${t.data}, ${sql.raw(jsonPathText(field))}), 0)`,
+          t.lastModified,
+        )
         .where(sql`${t.resourceName} = 'history'`),
     ),
   ],

@@ -28,3 +28,17 @@ export function resourceNameSql(name: string): SQL {
   if (!/^[a-z_]+$/.test(name)) throw new Error(`Not a resource name: ${name}`);
   return sql.raw(`resource_name = '${name}'`);
 }
+
+/** A string as an SQL literal, for the few places that take no bound parameter (DDL, partial-index conditions). */
+export function sqlLiteral(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`;
+}
+
+/** `parent_id = '<id>'` as text: a list query carries it literally so that a collection's partial indexes apply. */
+export function parentIdCondition(parentId: string): string {
+  return `parent_id = ${sqlLiteral(parentId)}`;
+}
+
+export function parentIdSql(parentId: string): SQL {
+  return sql.raw(parentIdCondition(parentId));
+}

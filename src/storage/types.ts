@@ -93,7 +93,11 @@ export type Mutation =
    * The live attachment files of the record `uri` (with `under`: of every record below `uri`)
    * but `except`: garbage to delete from R2, or, with `keep`, forgotten (the files stay).
    */
-  | { kind: "file-release"; uri: string; under: boolean; except: string | null; keep: boolean };
+  | { kind: "file-release"; uri: string; under: boolean; except: string | null; keep: boolean }
+  /** A collection's declared index (storage/declared-indexes.ts), created unless it exists. */
+  | { kind: "index-create"; collectionUri: string; fields: readonly string[] }
+  /** A declared index, by name, dropped if it exists. */
+  | { kind: "index-drop"; name: string };
 
 /** Thrown by `commit` when a guard no longer holds; the caller re-reads and retries. */
 export class GuardFailed extends Error {

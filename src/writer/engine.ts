@@ -431,7 +431,7 @@ export class OpContext {
     ];
     if (target.spec.name === "bucket" || target.spec.name === "collection") mutations.push({ kind: "purge", uri: target.uri });
     if (target.spec.name === "group") mutations.push({ kind: "members", groupUri: target.uri, members: [] });
-    this.commitObject(target, mutations, timestamp, { object: null, permissions: {} });
+    this.commitObject(target, mutations, timestamp, { object: null, permissions: {} }, current);
     return { id: target.id, last_modified: timestamp, deleted: true as const };
   }
 
@@ -472,8 +472,15 @@ export class OpContext {
     return assignTimestamp(this.batch.listTimestamp(target.list), this.now(), forced);
   }
 
-  private commitObject(target: ObjectTarget, mutations: Mutation[], timestamp: number, state: { object: StoredObject | null; permissions: Permissions }): void {
-    const old = this.batch.object(target.uri).object;
+  /** `current`: the object before the change, when the caller read it outside the batch state (a plural delete's page). */
+  private commitObject(
+    target: ObjectTarget,
+    mutations: Mutation[],
+    timestamp: number,
+    state: { object: StoredObject | null; permissions: Permissions },
+    current: StoredObject | null = null,
+  ): void {
+    const old = current ?? this.batch.object(target.uri).object;
     const change: WriteChange = {
       action: old === null ? "create" : state.object === null ? "delete" : "update",
       resourceName: target.spec.name,

@@ -16,6 +16,7 @@ import { parseExactJson } from "../json/parse";
 import type { LiveEvent } from "../wire";
 import { D1Storage } from "../storage/d1";
 import { WriteEngine } from "./engine";
+import { declaredIndexes } from "./declared-indexes";
 import { afterCommit, type WriteChange, type WriteListener } from "./listener";
 import type { WriteRequest, WriteResponse, WriteResult } from "./protocol";
 import { StateCache } from "./state-cache";
@@ -35,7 +36,7 @@ export class Writer extends DurableObject<Bindings> {
   private draining = false;
   /** Survives between groups; cleared on a failed guard. */
   private readonly cache = new StateCache();
-  /** The write listeners (plugins) of every commit; the worker entry's subclass provides them. */
+  /** The write listeners (plugins) of every commit; the worker entry's subclass provides them. The core's run first. */
   protected readonly listeners: readonly WriteListener[] = [];
   /** The live feeds of the plugins, by name; the worker entry's subclass provides them. */
   protected readonly feeds: Readonly<Record<string, LiveFeed>> = {};
@@ -106,7 +107,7 @@ export class Writer extends DurableObject<Bindings> {
         if (elsewhere.size > 0) this.ctx.waitUntil(this.forwarder.forward(elsewhere));
         this.ctx.waitUntil(afterCommit(this.listeners, effects.length === 0 ? own : [...own, ...effects], this.env, settings));
       };
-      const engine = new WriteEngine(new D1Storage(this.env.DB), settings, storageLedger(this.ctx.storage), this.cache, Date.now, this.listeners, committed);
+      const engine = new WriteEngine(new D1Storage(this.env.DB), settings, storageLedger(this.ctx.storage), this.cache, Date.now, [declaredIndexes, ...this.listeners], committed);
       while (this.queue.length > 0) {
         const group = this.takeGroup();
         try {

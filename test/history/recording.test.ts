@@ -142,6 +142,20 @@ describe("entries", () => {
     });
   });
 
+  test("a plural DELETE of collections writes a delete entry per collection, with the collection's last data", async () => {
+    const owner = await newUser();
+    const bid = uid("b");
+    await withHistory(bid, ["c"], async () => {
+      await hok({ method: "PUT", url: `/buckets/${bid}`, auth: owner.auth });
+      await hok({ method: "PUT", url: `/buckets/${bid}/collections/c1`, auth: owner.auth, body: { data: { title: "one" } } });
+      await hok({ method: "PUT", url: `/buckets/${bid}/collections/c2`, auth: owner.auth });
+      await hok({ method: "DELETE", url: `/buckets/${bid}/collections`, auth: owner.auth });
+      const entries = (await historyOf(bid, owner.auth, "?resource_name=collection")).map((e) => `${e.action} ${e.collection_id}`);
+      expect(entries.slice(0, 2)).toEqual(["create c1", "create c2"]);
+      expect(entries.slice(2).sort()).toEqual(["delete c1", "delete c2"]);
+    });
+  });
+
   test("a rejected write leaves no entry (412, 403, invalid data)", async () => {
     const owner = await newUser("owner");
     const other = await newUser("other");

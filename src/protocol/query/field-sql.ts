@@ -7,6 +7,7 @@
  * arrays and objects). `deleted` is true on tombstone rows and the data field otherwise.
  */
 import { sql, type SQL } from "drizzle-orm";
+import { jsonPathText, RANK_BRANCHES } from "../../storage/order-sql-text";
 import { objects } from "../../storage/schema";
 import { RANK } from "./values";
 
@@ -22,14 +23,9 @@ export type FieldSql =
       each: SQL;
     };
 
-/**
- * `$."a"."b"` as an SQL string literal. Inside a quoted label `"` and `\` are
- * backslash-escaped (SQLite ≥ 3.45 reads them so); `'` is doubled for the SQL literal.
- * No value from the request is ever interpolated other than through this escaping.
- */
+/** `$."a"."b"` as an SQL string literal (storage/order-sql-text.ts). */
 export function jsonPathLiteral(path: string): SQL {
-  const labels = path.split(".").map((segment) => `."${segment.replace(/[\\"]/g, (char) => `\\${char}`)}"`);
-  return sql.raw(`'$${labels.join("").replace(/'/g, "''")}'`);
+  return sql.raw(jsonPathText(path));
 }
 
 export function fieldSql(field: string): FieldSql {
@@ -50,7 +46,7 @@ export function fieldSql(field: string): FieldSql {
 
 /** The cross-type rank (values.ts `RANK`) of a `json_type` result; NULL (missing) ranks last. */
 export function rankOfType(type: SQL): SQL {
-  return sql`(CASE ${type} WHEN 'null' THEN 0 WHEN 'text' THEN 1 WHEN 'integer' THEN 2 WHEN 'real' THEN 2 WHEN 'true' THEN 3 WHEN 'false' THEN 3 WHEN 'array' THEN 4 WHEN 'object' THEN 5 ELSE 6 END)`;
+  return sql`(CASE ${type} ${sql.raw(RANK_BRANCHES)} END)`;
 }
 
 /**

@@ -24,11 +24,16 @@ function isContainer(value: JsonValue): boolean {
   return value !== null && typeof value === "object" && !isRawNumber(value);
 }
 
+/**
+ * A scalar is compared as the `(rank, value)` pair of the sort order, the very expressions
+ * of a declared index (storage/declared-indexes.ts), so an equality filter is an index seek.
+ */
 function equalsSql(field: FieldSql, value: JsonValue): SQL {
   if (field.kind === "column") {
     if (rankOf(value) !== field.rank) return FALSE;
     return sql`${field.column} = ${isNumeric(value) ? numberSql(value) : value}`;
   }
+  if (!isContainer(value)) return compareSql(field, "=", value);
   return jsonEqualsSql(field.type, field.value, value);
 }
 

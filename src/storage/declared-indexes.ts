@@ -1,0 +1,113 @@
+/**
+ * Indexes a collection declares for its records (collection metadata `indexes`).
+ *
+ * `indexes: ["group", ["group", "n"]]`: each entry (a field, or the fields of a composite
+ * index) becomes one SQLite expression index, partial to the collection's records:
+ *
+ *   CREATE INDEX objects_declared_<hash> ON objects(parent_id, resource_name,
+ *     <rank of group>, <value of group>, …, last_modified)
+ *     WHERE parent_id = '<collection uri>' AND resource_name = 'record'
+ *
+ * The expressions are those of the list queries (protocol/query/field-sql.ts `orderedPair`),
+ * so SQLite's planner matches a filter (equality on the leading fields) and a sort (the next
+ * field, then `last_modified`) with them; list queries inline the parent id so that the
+ * partial index applies (storage/list.ts, `parentIdSql`). Only the collection's own writes pay for them.
+ *
+ * Indexes are created and dropped at run time by the Writer of the collection's bucket, in
+ * the transaction of the collection write (writer/declared-indexes.ts); migrations never see
+ * them. Their names are derived from the collection URI and fields, and sqlite_master is the
+ * record of which exist.
+ */
+import { sql, type SQL } from "drizzle-orm";
+import { invalidParameter } from "../errors";
+import { MAX_DECLARED_INDEXES, MAX_FIELD_LENGTH, MAX_INDEXED_FIELDS } from "../limits";
+import { fieldSql, orderedPair } from "../protocol/query/field-sql";
+import type { JsonObject } from "../wire";
+import { parentIdCondition, toQuery } from "./sql";
+
+/** The fields of one declared index, in index order. */
+export type IndexedFields = readonly string[];
+
+const NAME_PREFIX = "objects_declared_";
+const FIELD = /^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$/;
+/** Plain columns, indexed for every list already. */
+const ALWAYS_INDEXED = new Set(["id", "last_modified"]);
+
+/** The declared indexes of validated collection data (none: `[]`). */
+export function declaredIndexesOf(data: JsonObject): IndexedFields[] {
+  const value = data.indexes;
+  if (!Array.isArray(value)) return [];
+  return value.map((entry) => (typeof entry === "string" ? [entry] : (entry as string[])));
+}
+
+/** 400 (errno 107, `data.indexes`) unless `value` is a list of fields or lists of fields, or null (none). */
+export function checkDeclaredIndexes(value: unknown): void {
+  if (value === null) return;
+  const refuse = (description: string) => invalidParameter("body", "data.indexes", description);
+  if (!Array.isArray(value)) throw refuse("indexes should be a list of fields or of lists of fields.");
+  if (value.length > MAX_DECLARED_INDEXES) throw refuse(`At most ${MAX_DECLARED_INDEXES} indexes may be declared.`);
+  const seen = new Set<string>();
+  for (const entry of value) {
+    const fields: unknown[] = typeof entry === "string" ? [entry] : Array.isArray(entry) ? entry : [null];
+    if (fields.length === 0 || fields.length > MAX_INDEXED_FIELDS) throw refuse(`An index has 1 to ${MAX_INDEXED_FIELDS} fields.`);
+    for (const field of fields) {
+      if (typeof field !== "string" || field.length > MAX_FIELD_LENGTH || !FIELD.test(field)) {
+        throw refuse(`${JSON.stringify(field)} is not a field name (letters, digits, _ and dotted paths).`);
+      }
+      if (ALWAYS_INDEXED.has(field)) throw refuse(`${field} is always indexed.`);
+    }
+    if (new Set(fields).size !== fields.length) throw refuse("A field appears twice in one index.");
+    const key = JSON.stringify(fields);
+    if (seen.has(key)) throw refuse(`The index ${key} is declared twice.`);
+    seen.add(key);
+  }
+}
+
+/** 64-bit FNV-1a of `text`, as 16 hex digits: a stable, short index name component. */
+function fnv1a64(text: string): string {
+  let hash = 0xcbf29ce484222325n;
+  for (const byte of new TextEncoder().encode(text)) {
+    hash ^= BigInt(byte);
+    hash = (hash * 0x100000001b3n) & 0xffffffffffffffffn;
+  }
+  return hash.toString(16).padStart(16, "0");
+}
+
+export function declaredIndexName(collectionUri: string, fields: IndexedFields): string {
+  return `${NAME_PREFIX}${fnv1a64(`${collectionUri}\n${fields.join("\n")}`)}`;
+}
+
+/** A query expression without bound parameters, unqualified (index expressions cannot name the table). */
+function indexExpression(fragment: SQL): string {
+  const { sql: text, params } = toQuery(fragment);
+  if (params.length > 0) throw new Error("An index expression cannot bind parameters.");
+  return text.replaceAll('"objects".', "");
+}
+
+export function createDeclaredIndexSql(collectionUri: string, fields: IndexedFields): SQL {
+  const columns = fields.flatMap((field) => {
+    const pair = orderedPair(fieldSql(field));
+    return [indexExpression(pair.rank), indexExpression(pair.value)];
+  });
+  return sql.raw(
+    `CREATE INDEX IF NOT EXISTS "${declaredIndexName(collectionUri, fields)}" ON objects ` +
+      `(parent_id, resource_name, ${columns.join(", ")}, last_modified) ` +
+      `WHERE ${parentIdCondition(collectionUri)} AND resource_name = 'record'`,
+  );
+}
+
+export function dropDeclaredIndexSql(name: string): SQL {
+  if (!name.startsWith(NAME_PREFIX) || !/^[a-z0-9_]+$/.test(name)) throw new Error(`Not a declared index: ${name}`);
+  return sql.raw(`DROP INDEX IF EXISTS "${name}"`);
+}
+
+/**
+ * The names of the declared indexes of the collection `collectionUri`, or with `under`, of
+ * every collection whose URI starts with it (a bucket's `/buckets/b/collections/`).
+ */
+export function declaredIndexesQuery(uri: string, under: boolean): SQL {
+  const condition = under ? parentIdCondition(uri).slice(0, -1) : `${parentIdCondition(uri)} AND`;
+  return sql`SELECT name AS value FROM sqlite_master
+    WHERE type = 'index' AND tbl_name = 'objects' AND substr(name, 1, ${NAME_PREFIX.length}) = ${NAME_PREFIX}
+      AND instr(sql, ${condition}) > 0`;
+}
