@@ -11,7 +11,7 @@ export const TRUE = sql`1`;
 export const FALSE = sql`0`;
 
 /** The constant as an `(rank, value)` pair matching `orderedPair`; `undefined` is missing. */
-function constantPair(value: MaybeJson): { rank: SQL; value: SQL } {
+export function constantPair(value: MaybeJson): { rank: SQL; value: SQL } {
   const rank = sql.raw(String(rankOf(value)));
   if (typeof value === "string") return { rank, value: sql`${value}` };
   if (isNumeric(value)) return { rank, value: numberSql(value) };

@@ -12,7 +12,7 @@ import { filterSql } from "./filter-sql";
 import type { Filter, PageToken, SortKey } from "./types";
 import { setOwn, valueAt } from "./values";
 
-export { afterTokenSql } from "./keyset-sql";
+export { afterTokenSql, splitAfterToken } from "./keyset-sql";
 export { orderBySql } from "./order-sql";
 
 /** AND of every filter; `1` when there is none. */
