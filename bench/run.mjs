@@ -38,6 +38,8 @@ const CFG = {
   warmup: intFromEnv("BENCH_WARMUP_SECONDS", 1),
   connections: intFromEnv("BENCH_CONNECTIONS", 10),
   threads: intFromEnv("BENCH_THREADS", 2),
+  /** Collections written at once in (g), each by its own wrk with `connections` connections. */
+  spreadCollections: intFromEnv("BENCH_SPREAD_COLLECTIONS", 10),
   timeout: intFromEnv("BENCH_WRK_TIMEOUT_SECONDS", 10),
   smallRecords: intFromEnv("BENCH_SMALL_RECORDS", 10_000),
   bigRecords: intFromEnv("BENCH_BIG_RECORDS", QUICK ? 20_000 : 1_000_000),
@@ -55,7 +57,7 @@ const CFG = {
   uploadBytes: intFromEnv("BENCH_UPLOAD_BYTES", 1024 * 1024),
   fanoutSubscribers: intFromEnv("BENCH_FANOUT_SUBSCRIBERS", QUICK ? 100 : 1000),
   fanoutSamples: intFromEnv("BENCH_FANOUT_SAMPLES", QUICK ? 10 : 50),
-  scenarios: new Set((process.env.BENCH_SCENARIOS ?? "a,b,c,d,e,f,h,i,u,j,p").split(",").map((s) => s.trim()).filter(Boolean)),
+  scenarios: new Set((process.env.BENCH_SCENARIOS ?? "a,b,c,d,e,g,f,h,i,u,j,p").split(",").map((s) => s.trim()).filter(Boolean)),
   keepState: process.env.BENCH_KEEP_STATE === "1",
   logLevel: process.env.BENCH_LOG_LEVEL || "none",
   probe: process.env.BENCH_PROBE !== "0",
@@ -249,9 +251,9 @@ function uploadBodies(size) {
  * One wrk run. `url` absolute; `body` makes it a POST (bench/wrk/post.lua), else a GET.
  * Returns the parsed BENCH_JSON summary plus req/s.
  */
-async function runWrk({ url, body = null, auth = false, subStatuses = false, seconds = CFG.seconds, connections = CFG.connections, script: custom = null, scriptEnv = {} }) {
+async function runWrk({ url, body = null, auth = false, subStatuses = false, seconds = CFG.seconds, connections = CFG.connections, threads: wanted = CFG.threads, script: custom = null, scriptEnv = {} }) {
   const script = custom ?? (body === null ? "get.lua" : "post.lua");
-  const threads = Math.min(CFG.threads, connections);
+  const threads = Math.min(wanted, connections);
   const args = ["-t", String(threads), "-c", String(connections), "-d", `${seconds}s`, "--latency", "--timeout", `${CFG.timeout}s`, "-s", script];
   if (auth) args.push("-H", `Authorization: ${AUTH}`);
   args.push(url);
@@ -293,6 +295,27 @@ async function measure(label, options, server) {
   log(
     `  ${label.padEnd(34)} ${fmtInt(result.rps).padStart(6)} req/s  p50 ${fmtMs(result.p50_us).padStart(7)} ms  p99 ${fmtMs(result.p99_us).padStart(7)} ms  errors ${errors}`,
   );
+  return result;
+}
+
+/**
+ * Several wrk runs at once (one process each), as `measure` does for one: one row whose
+ * req/s and counts are the sums, and whose latency percentiles are the worst run's.
+ */
+async function measureParallel(label, optionsList, server) {
+  if (server && CFG.freshServers) await restart(server, `before ${label}`, { quiet: true });
+  const startMiB = server ? groupRssMiB(server.pid) : null;
+  const warmups = CFG.warmup > 0 ? await Promise.all(optionsList.map((options) => runWrk({ ...options, seconds: CFG.warmup }))) : [];
+  const runs = await Promise.all(optionsList.map((options) => runWrk(options)));
+  const sum = (key) => runs.reduce((total, run) => total + run[key], 0);
+  const worst = (key) => Math.max(...runs.map((run) => run[key]));
+  const result = { rps: sum("rps"), requests: sum("requests"), p50_us: worst("p50_us"), p99_us: worst("p99_us"), non2xx: sum("non2xx"), subFailed: 0, socketErrors: sum("socketErrors") };
+  for (const kind of ["connect", "read", "write", "timeout"]) result[kind] = sum(kind);
+  result.perRun = runs.map((run) => run.rps);
+  /** 2xx answers of the warm-ups and the measured runs. */
+  result.answered = [...warmups, ...runs].reduce((total, run) => total + run.requests - run.non2xx, 0);
+  result.memory = server ? `${startMiB ?? "?"} → ${groupRssMiB(server.pid) ?? "?"} MiB` : null;
+  log(`  ${label.padEnd(34)} ${fmtInt(result.rps).padStart(6)} req/s  p50 ≤ ${fmtMs(result.p50_us).padStart(7)} ms  p99 ≤ ${fmtMs(result.p99_us).padStart(7)} ms  errors ${result.non2xx + result.socketErrors}`);
   return result;
 }
 
@@ -804,6 +827,22 @@ async function main() {
     rows.e.created = (await totalRecords(kinto, COLLECTIONS.bulk)) - before;
   }
 
+  // (g): the POSTs of (b) into 10 collections at once, 10 connections each (one wrk each).
+  if (want("g")) {
+    if (!rows.b) rows.b = await measure("(b) POST record", { url: url(recordsPath(COLLECTIONS.posts)), body: postBody, auth: true }, kinto);
+    const spread = Array.from({ length: CFG.spreadCollections }, (_, i) => `spread${i}`);
+    for (const cid of spread) await expectOk(kinto, "PUT", `/buckets/${BUCKET}/collections/${cid}`, { data: {} });
+    const counts = () => Promise.all(spread.map((cid) => totalRecords(kinto, cid)));
+    const before = await counts();
+    rows.g = await measureParallel(
+      `(g) POST into ${spread.length} collections`,
+      spread.map((cid) => ({ url: url(recordsPath(cid)), body: postBody, auth: true, connections: CFG.connections, threads: 1 })),
+      kinto,
+    );
+    const after = await counts();
+    rows.g.created = after.reduce((total, count, i) => total + (count ?? 0) - (before[i] ?? 0), 0);
+  }
+
   // (p): the same POSTs as (b), into a collection followed by WebSocket subscribers.
   if (want("p")) {
     if (!rows.b) rows.b = await measure("(b) POST record", { url: url(recordsPath(COLLECTIONS.posts)), body: postBody, auth: true }, kinto);
@@ -995,6 +1034,10 @@ async function main() {
       ),
     );
   }
+  if (rows.g && rows.b) {
+    const ratio = rows.g.rps / rows.b.rps;
+    table.push(line(`(g) \`POST\` into ${CFG.spreadCollections} collections at once, ${CFG.connections} connections each`, rows.g, `${fmt(ratio, 2)} × (b)`, "≥ 0.9 × (b)", yes(ratio >= 0.9)));
+  }
   if (rows.p && rows.b) {
     const ratio = rows.p.rps / rows.b.rps;
     table.push(line(`(p) \`POST\` a record, ${fmtInt(CFG.fanoutSubscribers)} live subscribers`, rows.p, `${fmt(ratio, 2)} × (b)`, "≥ 0.8 × (b)", yes(ratio >= 0.8 && rows.p.short === 0)));
@@ -1049,6 +1092,9 @@ async function main() {
   if (rows.b) {
     const ok201 = answered(rows.b, (r) => r.statuses["201"] ?? 0);
     checks.b = `${fmtInt(rows.b.created)} records in '${COLLECTIONS.posts}' after warm-up + run, ${fmtInt(ok201)} answered 201 (${rows.b.created >= ok201 ? "consistent" : "**fewer records than 201 answers**"}); statuses of the measured run ${JSON.stringify(rows.b.statuses)}`;
+  }
+  if (rows.g) {
+    checks.g = `${fmtInt(rows.g.created)} records in the ${CFG.spreadCollections} collections after warm-up + run, ${fmtInt(rows.g.answered)} answered 2xx (${rows.g.created >= rows.g.answered ? "consistent" : "**fewer records than 2xx answers**"}); req/s per collection ${rows.g.perRun.map((rps) => fmtInt(rps)).join(", ")}`;
   }
   if (rows.e) {
     const ok = answered(rows.e, (r) => r.subOk);
