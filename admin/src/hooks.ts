@@ -13,21 +13,23 @@ export interface Loaded<T> {
  * `key` must name everything `load` reads.
  */
 export function useLoad<T>(load: () => Promise<T>, key: string): Loaded<T> {
-  const [state, setState] = useState<{ value: T | undefined; error: unknown }>({ value: undefined, error: null });
+  const [state, setState] = useState<{ key: string; value: T | undefined; error: unknown }>({ key, value: undefined, error: null });
   const [round, setRound] = useState(0);
   useEffect(() => {
     let current = true;
-    setState((previous) => ({ value: previous.value, error: null }));
+    // A reload keeps showing the current value; another key never shows the previous key's.
+    setState((previous) => ({ key, value: previous.key === key ? previous.value : undefined, error: null }));
     load().then(
-      (value) => current && setState({ value, error: null }),
-      (error: unknown) => current && setState({ value: undefined, error }),
+      (value) => current && setState({ key, value, error: null }),
+      (error: unknown) => current && setState({ key, value: undefined, error }),
     );
     return () => {
       current = false;
     };
   }, [key, round]);
   const reload = useCallback(() => setRound((r) => r + 1), []);
-  return { ...state, reload };
+  const fresh = state.key === key;
+  return { value: fresh ? state.value : undefined, error: fresh ? state.error : null, reload };
 }
 
 export interface Pager<T> extends Loaded<Page<T>> {

@@ -1,5 +1,5 @@
 /** A collection's attributes: its JSON schema and the record list's columns (`displayFields`). */
-import { useEffect, useState } from "preact/hooks";
+import { useState } from "preact/hooks";
 import type { KintoObject } from "../../../src/wire";
 import { etagOf } from "../api";
 import { useApp } from "../app-context";
@@ -19,15 +19,12 @@ export function parseSchemaText(text: string): Record<string, unknown> | null {
   return value as Record<string, unknown>;
 }
 
+/** Start it keyed by the collection's version, so that a new version starts a new form. */
 export function Attributes({ path, collection, onSaved }: { path: string; collection: KintoObject; onSaved: () => void }) {
   const { api } = useApp();
-  const [schema, setSchema] = useState("");
-  const [fields, setFields] = useState("");
+  const [schema, setSchema] = useState(() => (collection.schema === undefined ? "" : JSON.stringify(collection.schema, null, 2)));
+  const [fields, setFields] = useState(() => (Array.isArray(collection.displayFields) ? collection.displayFields.join(", ") : ""));
   const action = useAction();
-  useEffect(() => {
-    setSchema(collection.schema === undefined ? "" : JSON.stringify(collection.schema, null, 2));
-    setFields(Array.isArray(collection.displayFields) ? collection.displayFields.join(", ") : "");
-  }, [collection]);
   const save = (event: Event): void => {
     event.preventDefault();
     void action.run(async () => {

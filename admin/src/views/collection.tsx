@@ -54,7 +54,7 @@ export function Collection({ bid, cid, tab }: { bid: string; cid: string; tab: C
       {collection === undefined ? null : (
         <>
           {tab === "records" ? <Records bid={bid} cid={cid} collection={collection} /> : null}
-          {tab === "attributes" ? <Attributes path={path} collection={collection} onSaved={loaded.reload} /> : null}
+          {tab === "attributes" ? <Attributes key={collection.last_modified} path={path} collection={collection} onSaved={loaded.reload} /> : null}
           {tab === "permissions" ? <PermissionsEditor path={path} names={["read", "write", "record:create"]} /> : null}
           {tab === "history" ? <History bid={bid} filter={{ collection_id: cid }} /> : null}
           {tab === "review" && workflow !== null ? <Review workflow={workflow} collection={collection} onChange={loaded.reload} /> : null}

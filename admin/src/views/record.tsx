@@ -4,7 +4,7 @@
  * Creation: POST (or PUT with `If-None-Match: *` when the JSON names an `id`). Edits and
  * deletion: `If-Match` the version shown, so a concurrent change answers 412, shown as is.
  */
-import { useEffect, useState } from "preact/hooks";
+import { useState } from "preact/hooks";
 import type { KintoObject } from "../../../src/wire";
 import { etagOf, type ObjectAnswer } from "../api";
 import { useApp } from "../app-context";
@@ -45,16 +45,46 @@ export function RecordView({ bid, cid, rid, tab }: { bid: string; cid: string; r
     async () => ({ collection: (await api.get(collectionPath)).data, record: path === null ? null : await api.get(path) }),
     `${collectionPath}|${path ?? ""}`,
   );
-  const [text, setText] = useState("{\n}");
+  const record = loaded.value?.record?.data;
+  const tabs: [string, string, boolean][] =
+    rid === null ? [] : [["Data", href.record(bid, cid, rid), tab === "data"], ["Permissions", href.record(bid, cid, rid, "permissions"), tab === "permissions"]];
+  return (
+    <main>
+      <Crumbs bid={bid} cid={cid} last={rid ?? "new record"} />
+      <h1>{rid === null ? "New record" : `Record ${rid}`}</h1>
+      <Tabs items={tabs} />
+      <ErrorBox error={loaded.error} />
+      {tab === "permissions" && path !== null ? <PermissionsEditor path={path} names={["read", "write"]} /> : null}
+      {tab === "data" && loaded.value !== undefined ? (
+        <>
+          <RecordForm key={record?.last_modified ?? "new"} bid={bid} cid={cid} collection={loaded.value.collection} record={record} onSaved={loaded.reload} />
+          {record !== undefined && path !== null ? <Attachment path={path} record={record} onChange={loaded.reload} /> : null}
+        </>
+      ) : null}
+    </main>
+  );
+}
+
+interface FormProps {
+  bid: string;
+  cid: string;
+  collection: KintoObject;
+  /** The record edited, or undefined for a new one. */
+  record: KintoObject | undefined;
+  onSaved: () => void;
+}
+
+/** Keyed by the record's version: a new version starts a new form from its data. */
+function RecordForm({ bid, cid, collection, record, onSaved }: FormProps) {
+  const { api } = useApp();
+  const collectionPath = `/buckets/${encodeURIComponent(bid)}/collections/${encodeURIComponent(cid)}`;
+  const path = record === undefined ? null : `${collectionPath}/records/${encodeURIComponent(record.id)}`;
+  const [text, setText] = useState(() => editable(record));
   const [invalid, setInvalid] = useState<string[]>([]);
   const action = useAction();
-  const record = loaded.value?.record?.data;
-  useEffect(() => setText(editable(record)), [record]);
 
   const save = (event: Event): void => {
     event.preventDefault();
-    const collection = loaded.value?.collection;
-    if (collection === undefined) return;
     setInvalid([]);
     void action.run(async () => {
       const data = parseData(text);
@@ -66,17 +96,17 @@ export function RecordView({ bid, cid, rid, tab }: { bid: string; cid: string; r
           return;
         }
       }
-      let answer: ObjectAnswer;
       if (record !== undefined && path !== null) {
         const kept = record.attachment === undefined ? {} : { attachment: record.attachment };
-        answer = await api.put(path, { data: { ...data, ...kept } }, etagOf(record));
-        loaded.reload();
-      } else if (typeof data.id === "string") {
-        answer = await api.put(`${collectionPath}/records/${encodeURIComponent(data.id)}`, { data }, null);
-      } else {
-        answer = await api.create(`${collectionPath}/records`, data);
+        await api.put(path, { data: { ...data, ...kept } }, etagOf(record));
+        onSaved();
+        return;
       }
-      if (rid === null) go(href.record(bid, cid, answer.data.id));
+      const answer: ObjectAnswer =
+        typeof data.id === "string"
+          ? await api.put(`${collectionPath}/records/${encodeURIComponent(data.id)}`, { data }, null)
+          : await api.create(`${collectionPath}/records`, data);
+      go(href.record(bid, cid, answer.data.id));
     });
   };
   const remove = (): void => {
@@ -86,37 +116,23 @@ export function RecordView({ bid, cid, rid, tab }: { bid: string; cid: string; r
       go(href.collection(bid, cid));
     });
   };
-
-  const tabs: [string, string, boolean][] =
-    rid === null ? [] : [["Data", href.record(bid, cid, rid), tab === "data"], ["Permissions", href.record(bid, cid, rid, "permissions"), tab === "permissions"]];
   return (
-    <main>
-      <Crumbs bid={bid} cid={cid} last={rid ?? "new record"} />
-      <h1>{rid === null ? "New record" : `Record ${rid}`}</h1>
-      <Tabs items={tabs} />
-      <ErrorBox error={loaded.error} />
-      {tab === "permissions" && path !== null ? (
-        <PermissionsEditor path={path} names={["read", "write"]} />
-      ) : (
-        <>
-          <form id="record-form" class="stacked" onSubmit={save}>
-            <textarea name="data" class="json" rows={16} spellcheck={false} value={text} onInput={(e) => setText(e.currentTarget.value)} />
-            <div>
-              <button type="submit" disabled={action.busy || loaded.value === undefined}>{rid === null ? "Create record" : "Save record"}</button>{" "}
-              {rid !== null ? <button type="button" class="danger" id="delete-record" onClick={remove}>Delete record</button> : null}
-            </div>
-          </form>
-          {invalid.length > 0 ? (
-            <div class="error" id="schema-errors" role="alert">
-              <strong>Not sent: the record does not match the collection's schema.</strong>
-              <ul>{invalid.map((message) => <li>{message}</li>)}</ul>
-            </div>
-          ) : null}
-          <ErrorBox error={action.error} />
-          {record !== undefined && path !== null ? <Attachment path={path} record={record} onChange={loaded.reload} /> : null}
-        </>
-      )}
-    </main>
+    <>
+      <form id="record-form" class="stacked" onSubmit={save}>
+        <textarea name="data" class="json" rows={16} spellcheck={false} value={text} onInput={(e) => setText(e.currentTarget.value)} />
+        <div>
+          <button type="submit" disabled={action.busy}>{record === undefined ? "Create record" : "Save record"}</button>{" "}
+          {record !== undefined ? <button type="button" class="danger" id="delete-record" onClick={remove}>Delete record</button> : null}
+        </div>
+      </form>
+      {invalid.length > 0 ? (
+        <div class="error" id="schema-errors" role="alert">
+          <strong>Not sent: the record does not match the collection's schema.</strong>
+          <ul>{invalid.map((message) => <li>{message}</li>)}</ul>
+        </div>
+      ) : null}
+      <ErrorBox error={action.error} />
+    </>
   );
 }
 
