@@ -7,6 +7,12 @@ import path from "node:path";
 import * as esbuild from "esbuild";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
+// Hashed files never change: browsers keep them; index.html is revalidated (ETag) every time.
+const HEADERS = `/v1/admin/*.js
+  Cache-Control: public, max-age=31536000, immutable
+/v1/admin/*.css
+  Cache-Control: public, max-age=31536000, immutable
+`;
 const SOURCE = path.join(ROOT, "admin");
 const OUT = path.join(SOURCE, "dist", "v1", "admin");
 
@@ -58,6 +64,8 @@ const html = readFileSync(path.join(SOURCE, "index.html"), "utf8")
   .replace("%SCRIPT%", `<script type="module" src="${entry}"></script>`);
 put(path.join(OUT, "index.html"), html);
 written.add("index.html");
+
+put(path.join(SOURCE, "dist", "_headers"), HEADERS);
 
 for (const name of readdirSync(OUT)) {
   if (!written.has(name)) rmSync(path.join(OUT, name), { recursive: true, force: true });

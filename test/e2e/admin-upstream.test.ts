@@ -82,6 +82,7 @@ describe("the admin's static files next to the API", () => {
     expect(script).toMatch(/^main-[A-Z0-9]+\.js$/);
     const bundle = await fetch(`${serverUrl()}/admin/${script}`);
     expect(bundle.headers.get("Content-Type")).toMatch(/javascript/);
+    expect(bundle.headers.get("Cache-Control")).toBe("public, max-age=31536000, immutable");
     expect((await bundle.arrayBuffer()).byteLength).toBeLessThan(100_000);
   });
 
