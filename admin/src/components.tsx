@@ -1,5 +1,4 @@
 /** Small pieces every screen uses: error display, tabs, breadcrumbs, actions with their error. */
-import type { ComponentChildren } from "preact";
 import { useState } from "preact/hooks";
 import { ApiError } from "./api";
 import { href } from "./router";
@@ -69,21 +68,11 @@ export function Crumbs({ bid, cid, last }: { bid?: string; cid?: string; last?: 
   );
 }
 
-export function Section({ title, children }: { title: string; children: ComponentChildren }) {
-  return (
-    <section>
-      <h2>{title}</h2>
-      {children}
-    </section>
-  );
-}
-
 export interface Action {
   busy: boolean;
   error: unknown;
   /** Runs `work`, keeping its error for display; resolves to false when it failed. */
   run: (work: () => Promise<void>) => Promise<boolean>;
-  clear: () => void;
 }
 
 export function useAction(): Action {
@@ -92,7 +81,6 @@ export function useAction(): Action {
   return {
     busy,
     error,
-    clear: () => setError(null),
     async run(work) {
       setBusy(true);
       setError(null);

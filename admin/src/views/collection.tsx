@@ -17,7 +17,7 @@ import { PagerNav } from "./pager";
 import { PermissionsEditor } from "./permissions";
 import { Review } from "./review";
 
-export const PAGE_SIZE = 50;
+const PAGE_SIZE = 50;
 
 export function Collection({ bid, cid, tab }: { bid: string; cid: string; tab: CollectionTab }) {
   const { api, server } = useApp();
