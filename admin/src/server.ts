@@ -26,6 +26,7 @@ export interface ServerInfo {
   user?: { id: string; principals?: string[] };
   capabilities: {
     accounts?: unknown;
+    basicauth?: unknown;
     history?: unknown;
     permissions_endpoint?: unknown;
     attachments?: { base_url: string };

@@ -98,6 +98,17 @@ describe("the admin UI", () => {
     await other.context().close();
   });
 
+  it("refuses a wrong account password (which basicauth alone would take as another user)", async () => {
+    await page.goto(admin());
+    expect(await page.inputValue("#login select[name=method]")).toBe("account");
+    await page.fill("input[name=user]", editor);
+    await page.fill("input[name=password]", "not-the-password");
+    await page.click("#login button[type=submit]");
+    await page.waitForSelector("main.login .error");
+    expect(await page.textContent("main.login .error")).toBe(`No account ${editor} with this password.`);
+    expect(await page.$("#user-id")).toBeNull();
+  });
+
   it("signs in with an account and creates a bucket and a collection with a schema", async () => {
     await signIn(page, editor);
     await page.fill("#create-bucket input[name=id]", bid);
