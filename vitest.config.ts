@@ -2,6 +2,9 @@
 //   workers — unit + integration tests inside workerd (vitest-pool-workers),
 //             D1 migrations applied before each test file;
 //   e2e     — Node tests driving a real `wrangler dev` with real Kinto clients.
+// The admin app is built first: wrangler.toml's `[assets]` folder must exist for the workers
+// pool, and the e2e `wrangler dev` serves it (its own `[build]` finds the output up to date).
+import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
@@ -9,6 +12,7 @@ import { defineConfig } from "vitest/config";
 const root = import.meta.dirname;
 
 export default defineConfig(async () => {
+  execFileSync(process.execPath, [path.join(root, "scripts/build-admin.mjs")], { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
   const migrations = await readD1Migrations(path.join(root, "migrations"));
   return {
     test: {

@@ -1,5 +1,6 @@
 /** Every plugin the server ships; each is active only while its settings enable it. */
 import { accountsPlugin } from "./accounts";
+import { adminPlugin } from "./admin";
 import { attachmentPlugin } from "./attachment";
 import { defaultBucketPlugin } from "./default-bucket";
 import { flushPlugin } from "./flush";
@@ -9,4 +10,4 @@ import { pushPlugin } from "./push";
 import { remoteSettingsPlugin } from "./remote-settings";
 import type { Plugin } from "./plugin";
 
-export const PLUGINS: readonly Plugin[] = [accountsPlugin, attachmentPlugin, defaultBucketPlugin, flushPlugin, historyPlugin, openIDPlugin, pushPlugin, remoteSettingsPlugin];
+export const PLUGINS: readonly Plugin[] = [accountsPlugin, adminPlugin, attachmentPlugin, defaultBucketPlugin, flushPlugin, historyPlugin, openIDPlugin, pushPlugin, remoteSettingsPlugin];

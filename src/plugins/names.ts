@@ -10,7 +10,6 @@ import type { Plugin } from "./plugin";
 
 /** Kinto plugins (by include name) that kinto-edge does not provide yet. */
 const NOT_YET = new Set([
-  "kinto.plugins.admin",
   "kinto.plugins.quotas",
   "kinto.plugins.prometheus",
   "kinto.plugins.statsd",

@@ -7,6 +7,7 @@ import KintoClient from "kinto-http";
 import { describe, expect, it } from "vitest";
 import { serverUrl, uniqueId } from "./client";
 import { canonical } from "./support/canonical-json";
+import { WORKSPACE, ensureWorkspace } from "./support/workspace";
 
 const client = (user: string) => new KintoClient(serverUrl(), { headers: { Authorization: `Basic ${btoa(`${user}:s3cret`)}` } });
 
@@ -36,14 +37,14 @@ async function verifyAsFirefox(bid: string, cid: string): Promise<{ valid: boole
 
 describe("the signer's review cycle with kinto-http", () => {
   it("publishes, after review by another person, a collection Firefox would accept", async () => {
-    const editor = client(uniqueId("editor"));
+    const editorName = uniqueId("editor");
+    const editor = client(editorName);
     const reviewer = client(uniqueId("reviewer"));
     const { capabilities } = await editor.fetchServerInfo();
     expect(capabilities.signer).toMatchObject({ to_review_enabled: true, editors_group: "{collection_id}-editors" });
     const reviewerId = (await reviewer.fetchUser())?.id ?? "";
-    // Only this test uses main-workspace on the e2e server.
-    await editor.createBucket("main-workspace");
-    const workspace = editor.bucket("main-workspace");
+    await ensureWorkspace(`Basic ${btoa(`${editorName}:s3cret`)}`);
+    const workspace = editor.bucket(WORKSPACE);
     const cid = uniqueId("cfg");
     await workspace.createCollection(cid);
     await workspace.updateGroup({ id: `${cid}-reviewers`, members: [reviewerId] }, { patch: true });
@@ -58,7 +59,7 @@ describe("the signer's review cycle with kinto-http", () => {
     expect(preview.changeset.changes.map((r) => r.id).sort()).toEqual(["dict-fr", "fonts"]);
 
     await expect(source.setData({ status: "to-sign" }, { patch: true })).rejects.toThrow(/reviewers group/);
-    await reviewer.bucket("main-workspace").collection(cid).setData({ status: "to-sign" }, { patch: true });
+    await reviewer.bucket(WORKSPACE).collection(cid).setData({ status: "to-sign" }, { patch: true });
     const published = await verifyAsFirefox("main", cid);
     expect(published.valid).toBe(true);
     expect(published.changeset.changes.map((r) => r.id).sort()).toEqual(["dict-fr", "fonts"]);

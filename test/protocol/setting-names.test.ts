@@ -29,6 +29,19 @@ describe("KINTO_INCLUDES", () => {
     await refused({ KINTO_INCLUDES: "kinto_emailer" }, /kinto_emailer is a Kinto plugin/);
   });
 
+  test("kinto.plugins.admin is accepted and adds Kinto's admin capability (the UI itself is static assets)", async () => {
+    for (const include of ["accounts kinto.plugins.admin", "accounts admin"]) {
+      const res = await call({ url: "/", vars: { KINTO_INCLUDES: include } });
+      expect(res.status).toBe(200);
+      expect((res.body as { capabilities: Record<string, unknown> }).capabilities.admin).toMatchObject({
+        description: "Serves the admin console.",
+        url: "https://github.com/Kinto/kinto-admin/",
+      });
+    }
+    const without = await call({ url: "/", vars: { KINTO_INCLUDES: "accounts" } });
+    expect((without.body as { capabilities: object }).capabilities).not.toHaveProperty("admin");
+  });
+
   test("short and full names of known plugins are accepted", async () => {
     const res = await call({ url: "/", vars: { KINTO_INCLUDES: "accounts kinto.plugins.default_bucket flush" } });
     expect(res.status).toBe(200);
