@@ -335,13 +335,15 @@ function envArgs(configPath) {
 }
 
 /**
- * The config of a bundle: `main` → the bundle, `no_bundle = true`, and each `[[rules]]` glob
+ * The config of a bundle: `main` → the bundle, `no_bundle = true`, no `[build]` / `[assets]`, and each `[[rules]]` glob
  * of a file (any directories, then `<name>`) → `*-<name>`, the name the dry run gives that
  * module (`<hash>-<name>`, next to index.js), so that the bundle finds its Text modules.
  */
 function bundledToml(toml) {
   return toml
     .replace(/^main\s*=.*$/m, 'main = "index.js"\nno_bundle = true')
+    // The admin UI's build and static assets: not measured, and its folder is not copied.
+    .replace(/^\[(?:build|assets)\]\n(?:(?!\[).*\n)*/gm, "")
     .replace(/^globs\s*=.*$/gm, (line) => line.replace(/"\*\*\/(?:[^"/]+\/)*([^"/]+)"/g, '"*-$1"'));
 }
 
