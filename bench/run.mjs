@@ -40,6 +40,8 @@ const CFG = {
   threads: intFromEnv("BENCH_THREADS", 2),
   /** Collections written at once in (g), each by its own wrk with `connections` connections. */
   spreadCollections: intFromEnv("BENCH_SPREAD_COLLECTIONS", 10),
+  /** Records of the bucket `kinto-edge import` copies in (k). */
+  importRecords: intFromEnv("BENCH_IMPORT_RECORDS", QUICK ? 5000 : 100000),
   timeout: intFromEnv("BENCH_WRK_TIMEOUT_SECONDS", 10),
   smallRecords: intFromEnv("BENCH_SMALL_RECORDS", 10_000),
   bigRecords: intFromEnv("BENCH_BIG_RECORDS", QUICK ? 20_000 : 1_000_000),
@@ -57,7 +59,7 @@ const CFG = {
   uploadBytes: intFromEnv("BENCH_UPLOAD_BYTES", 1024 * 1024),
   fanoutSubscribers: intFromEnv("BENCH_FANOUT_SUBSCRIBERS", QUICK ? 100 : 1000),
   fanoutSamples: intFromEnv("BENCH_FANOUT_SAMPLES", QUICK ? 10 : 50),
-  scenarios: new Set((process.env.BENCH_SCENARIOS ?? "a,b,c,d,e,g,f,h,i,u,j,p").split(",").map((s) => s.trim()).filter(Boolean)),
+  scenarios: new Set((process.env.BENCH_SCENARIOS ?? "a,b,c,d,e,g,k,f,h,i,u,j,p").split(",").map((s) => s.trim()).filter(Boolean)),
   keepState: process.env.BENCH_KEEP_STATE === "1",
   logLevel: process.env.BENCH_LOG_LEVEL || "none",
   probe: process.env.BENCH_PROBE !== "0",
@@ -83,6 +85,9 @@ const CHANGES_VARS = [
 const FEED_RECORDS = 200;
 /** Scenario (h)'s baseline: a collection excluded from history (`history.exclude_resources`). */
 const UNTRACKED_VAR = `KINTO_HISTORY_EXCLUDE_RESOURCES:/buckets/${BUCKET}/collections/${COLLECTIONS.untracked}`;
+/** The bucket (k) imports: one collection `records`, seeded on its own. */
+const IMPORT_BUCKET = "bench-import";
+const CLI = path.join(ROOT, "cli", "kinto-edge.mjs");
 const recordsPath = (cid) => `/buckets/${BUCKET}/collections/${cid}/records`;
 
 const wranglerEnv = {
@@ -527,7 +532,7 @@ const recordData = (i) => ({ id: `r${String(i).padStart(7, "0")}`, n: i, group: 
  * sub-requests, `concurrency` batches in flight. Ids are explicit (r0000000…) so a retried
  * batch does not duplicate anything. Prints a progress line.
  */
-async function seed(server, cid, count, batchSize, concurrency, label) {
+async function seed(server, cid, count, batchSize, concurrency, label, records = recordsPath(cid)) {
   const started = Date.now();
   let next = 0;
   let chunkEnd = 0;
@@ -554,7 +559,7 @@ async function seed(server, cid, count, batchSize, concurrency, label) {
       next = to;
       const requests = [];
       for (let i = from; i < to; i++) requests.push({ body: { data: recordData(i) } });
-      const body = { defaults: { method: "POST", path: recordsPath(cid) }, requests };
+      const body = { defaults: { method: "POST", path: records }, requests };
       let attempt = 0;
       for (;;) {
         attempt += 1;
@@ -845,6 +850,36 @@ async function main() {
     rows.g.created = after.reduce((total, count, i) => total + (count ?? 0) - (before[i] ?? 0), 0);
   }
 
+  // (k): `kinto-edge import` of a bucket of BENCH_IMPORT_RECORDS records into a second kinto-edge.
+  if (want("k")) {
+    const importRecords = `/buckets/${IMPORT_BUCKET}/collections/records/records`;
+    await expectOk(kinto, "PUT", `/buckets/${IMPORT_BUCKET}`, { data: {} });
+    await expectOk(kinto, "PUT", `/buckets/${IMPORT_BUCKET}/collections/records`, { data: {} });
+    seedInfo.import = await seed(kinto, "records", CFG.importRecords, seedBatch, CFG.seedConcurrency, `'${IMPORT_BUCKET}/records'`, importRecords);
+    await restart(kinto, `after seeding '${IMPORT_BUCKET}', before (k)`, { quiet: true });
+    // The target runs with the default settings: the CLI sends batches of its batch_max_requests (25), as (e) does.
+    const target = await startWrangler({ name: "import-target", config: snap.kinto.config, ready: "/v1/__lbheartbeat__" });
+    const started = Date.now();
+    const cli = spawnSync(process.execPath, [CLI, "import", "--from", `${kinto.base}/v1`, "--to", `${target.base}/v1`, "--auth", "bench:bench", "--bucket", IMPORT_BUCKET], {
+      cwd: ROOT,
+      encoding: "utf8",
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    const seconds = (Date.now() - started) / 1000;
+    if (cli.status !== 0) throw new Error(`(k) kinto-edge import exited ${cli.status}:\n${cli.stdout.slice(-2000)}\n${cli.stderr.slice(-2000)}`);
+    const copied = await api(target, "HEAD", importRecords);
+    rows.k = {
+      seconds,
+      records: CFG.importRecords,
+      recordsPerSecond: CFG.importRecords / seconds,
+      found: Number(copied.headers.get("Total-Records")),
+      summary: cli.stdout.trim().split("\n").at(-1) ?? "",
+      memory: `target ${groupRssMiB(target.pid) ?? "?"} MiB at the end`,
+    };
+    log(`  (k) import of ${fmtInt(CFG.importRecords)} records: ${fmtDuration(seconds)}, ${fmtInt(rows.k.recordsPerSecond)} records/s; target holds ${fmtInt(rows.k.found)}`);
+    await stopGroup(target.pid);
+  }
+
   // (p): the same POSTs as (b), into a collection followed by WebSocket subscribers.
   if (want("p")) {
     if (!rows.b) rows.b = await measure("(b) POST record", { url: url(recordsPath(COLLECTIONS.posts)), body: postBody, auth: true }, kinto);
@@ -1034,6 +1069,13 @@ async function main() {
         "≥ 20 × (b) records/s",
         yes(rows.b ? ratio >= 20 : null),
       ),
+    );
+  }
+  if (rows.k) {
+    const batchRecords = rows.e ? rows.e.rps * CFG.batchSize : null;
+    const ratio = batchRecords ? rows.k.recordsPerSecond / batchRecords : null;
+    table.push(
+      `| (k) \`kinto-edge import\` of ${fmtInt(rows.k.records)} records into a second kinto-edge | ${fmtInt(rows.k.recordsPerSecond)} records/s | — | — | ${rows.k.found === rows.k.records ? "0" : `**${fmtInt(rows.k.found)} records copied**`} | ${ratio === null ? "needs (e)" : `${fmt(ratio, 2)} × (e) records/s`} | ≥ 0.7 × (e) records/s | ${yes(ratio === null ? null : ratio >= 0.7 && rows.k.found === rows.k.records)} |`,
     );
   }
   if (rows.g && rows.b) {

@@ -8,7 +8,9 @@ import { parseExactJson } from "../json/parse";
 import type { JsonObject, Permissions } from "../wire";
 import type { ObjectRef } from "../resources/spec";
 import { descendantRange, resourceNameSql, statement } from "./sql";
-import { jsonPathLiteral } from "../protocol/query/field-sql";
+import { compareSql } from "../protocol/query/compare-sql";
+import { fieldSql, orderedPair } from "../protocol/query/field-sql";
+import { RANK } from "../protocol/query/values";
 import { createDeclaredIndexSql, declaredIndexesQuery, dropDeclaredIndexSql } from "./declared-indexes";
 import {
   GuardFailed,
@@ -391,14 +393,19 @@ function fileReleaseSql({ uri, under, except, keep }: Extract<Mutation, { kind: 
   return keep ? sql`DELETE FROM attachment_files WHERE ${matching}` : sql`UPDATE attachment_files SET state = 'garbage' WHERE ${matching}`;
 }
 
-function trimStatements(mutation: Extract<Mutation, { kind: "trim" }>): SQL[] {
+/** The statements of a `trim`; exported for its query-plan test. */
+export function trimStatements(mutation: Extract<Mutation, { kind: "trim" }>): SQL[] {
   const { list, uriPrefix, match, keep } = mutation;
-  // The same expressions as the list filters, so the history indexes serve them.
+  // The same expressions as the list filters (the sort order's pair), so the history indexes serve them.
   const conditions = [
     sql`parent_id = ${list.parentId}`,
     resourceNameSql(list.resourceName),
     sql`deleted = 0`,
-    ...Object.entries(match).map(([field, value]) => sql`json_extract(data, ${jsonPathLiteral(field)}) IS ${value}`),
+    ...Object.entries(match).map(([field, value]) => {
+      const pair = orderedPair(fieldSql(field));
+      if (value === null) return sql`${pair.rank} IN (${sql.raw(String(RANK.null))}, ${sql.raw(String(RANK.missing))}) AND ${pair.value} = 0`;
+      return compareSql(fieldSql(field), "=", value);
+    }),
   ];
   const matching = sql.join(conditions, sql` AND `);
   // The newest `keep` stay; everything at or below the next one's timestamp goes.

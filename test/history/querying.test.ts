@@ -9,6 +9,7 @@ import { uid } from "../resources/helpers";
 import { expectError, newUser, type User } from "../permissions/helpers";
 import { toQuery } from "../../src/storage/sql";
 import { pageQuery } from "../../src/storage/list";
+import { trimStatements } from "../../src/storage/d1";
 import { parseListQuery } from "../../src/protocol/query/parse";
 import { historyList } from "../../src/plugins/history/entries";
 import { hcall, hok, withHistory } from "./helpers";
@@ -107,6 +108,22 @@ describe("listing", () => {
 });
 
 describe("indexes", () => {
+  // Trimming runs in every commit that records history: a scan of the bucket's entries there
+  // would make each write cost as much as the history already written.
+  test.each([
+    ["an object's entries", { uri: "/buckets/b/collections/c/records/r" }],
+    ["entries without a collection", { collection_id: null }],
+  ])("trimming %s reads a history index, never the whole history", async (_name, match) => {
+    const statements = trimStatements({ kind: "trim", list: historyList(`/buckets/${bid}`), uriPrefix: `/buckets/${bid}/history`, match, keep: 5 });
+    for (const statement of statements) {
+      const { sql, params } = toQuery(statement);
+      const plan = (await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`).bind(...params).all<{ detail: string }>()).results.map((row) => row.detail).join("\n");
+      expect(plan).toMatch(/SEARCH objects USING INDEX objects_history_(uri|collection_id)_pair/);
+      expect(plan).not.toMatch(/SCAN objects/);
+    }
+  });
+
+
   test.each(["resource_name", "collection_id", "uri"])("a %s filter is served by its partial index", async (field) => {
     const query = parseListQuery(new URLSearchParams(`${field}=v`), {
       settings: { paginateBy: null, storageMaxFetchSize: 10000 },
