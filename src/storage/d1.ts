@@ -9,6 +9,7 @@ import type { JsonObject, Permissions } from "../wire";
 import type { ObjectRef } from "../resources/spec";
 import { descendantRange, resourceNameSql, statement } from "./sql";
 import { jsonPathLiteral } from "../protocol/query/field-sql";
+import { searchIndexStatements } from "./search-index";
 import {
   GuardFailed,
   TimestampConflict,
@@ -193,7 +194,7 @@ export class D1Storage {
   /** Deletes everything: objects, timestamps, ACLs, group memberships (the flush plugin). */
   async flush(): Promise<void> {
     await this.db.batch(
-      ["objects", "timestamps", "access_control_entries", "user_principals", "attachment_files", "attachment_uploads", "attachment_upload_parts", "openid_states"].map((table) =>
+      ["objects", "timestamps", "access_control_entries", "user_principals", "attachment_files", "attachment_uploads", "attachment_upload_parts", "openid_states", "search_docs", "search_builds"].map((table) =>
         this.db.prepare(`DELETE FROM ${table}`),
       ),
     );
@@ -343,6 +344,10 @@ function mutationStatements(mutation: Mutation): SQL[] {
       return [sql`UPDATE attachment_files SET state = 'live' WHERE key = ${mutation.key} AND record_uri = ${mutation.recordUri}`];
     case "file-release":
       return [fileReleaseSql(mutation)];
+    case "search-records":
+    case "search-rebuild":
+    case "search-drop":
+      return searchIndexStatements(mutation);
     case "members": {
       const statements = [sql`DELETE FROM user_principals WHERE principal = ${mutation.groupUri}`];
       const rows = mutation.members.map((member) => sql`(${member}, ${mutation.groupUri})`);

@@ -93,7 +93,17 @@ export type Mutation =
    * The live attachment files of the record `uri` (with `under`: of every record below `uri`)
    * but `except`: garbage to delete from R2, or, with `keep`, forgotten (the files stay).
    */
-  | { kind: "file-release"; uri: string; under: boolean; except: string | null; keep: boolean };
+  | { kind: "file-release"; uri: string; under: boolean; except: string | null; keep: boolean }
+  /**
+   * Full-text documents (tables `search_docs`/`search_fts`) of records of the collection
+   * `collectionUri`: replaced by those of `data` (the record as written, null when deleted) for
+   * the text fields the stored collection declares (`search.text`, read in the statement).
+   */
+  | { kind: "search-records"; collectionUri: string; records: { id: string; data: JsonObject | null }[] }
+  /** The collection's documents are to be rebuilt from its records (search/rebuild.ts). */
+  | { kind: "search-rebuild"; collectionUri: string }
+  /** Drops the documents (and any rebuild) of the collection `uri`, or (`under`) of every collection below it. */
+  | { kind: "search-drop"; uri: string; under: boolean };
 
 /** Thrown by `commit` when a guard no longer holds; the caller re-reads and retries. */
 export class GuardFailed extends Error {
