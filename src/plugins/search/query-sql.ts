@@ -54,7 +54,7 @@ function rangeSql(field: string, bounds: Bound[]): SQL {
     const parts = bounds.map((bound) => sql`${f.column} ${sql.raw(bound.op)} ${boundValue(bound)}`);
     return parts.length === 0 ? TRUE : sql`(${sql.join(parts, sql` AND `)})`;
   }
-  const type = numeric ? sql`${f.type} IN ('integer', 'real')` : bounds.length === 0 ? sql`${f.type} IS NOT NULL` : sql`${f.type} IS 'text'`;
+  const type = numeric ? sql`${f.type} IS NOT NULL AND ${f.type} IN ('integer', 'real')` : bounds.length === 0 ? sql`${f.type} IS NOT NULL` : sql`${f.type} IS 'text'`;
   const parts = [type, ...bounds.map((bound) => sql`${f.value} ${sql.raw(bound.op)} ${boundValue(bound)}`)];
   return sql`(${sql.join(parts, sql` AND `)})`;
 }
