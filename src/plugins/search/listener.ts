@@ -19,12 +19,15 @@ export function textFieldsChanged(change: WriteChange): boolean {
 }
 
 export function searchMutations(changes: readonly WriteChange[], _context: ListenerContext): Mutation[] {
-  const records = new Map<string, { id: string; data: WriteChange["data"] | null }[]>();
+  // Per collection, the last change of each record (a commit may hold several of one record).
+  const records = new Map<string, Map<string, WriteChange["data"] | null>>();
   const mutations: Mutation[] = [];
   for (const change of changes) {
     if (change.resourceName === "record") {
       const uri = collectionUriOf(change);
-      records.set(uri, [...(records.get(uri) ?? []), { id: change.id, data: change.action === "delete" ? null : change.data }]);
+      const latest = records.get(uri) ?? new Map<string, WriteChange["data"] | null>();
+      latest.set(change.id, change.action === "delete" ? null : change.data);
+      records.set(uri, latest);
     } else if (change.resourceName === "collection" && change.action === "delete") {
       mutations.push({ kind: "search-drop", uri: change.uri, under: false });
     } else if (change.resourceName === "bucket" && change.action === "delete") {
@@ -33,7 +36,9 @@ export function searchMutations(changes: readonly WriteChange[], _context: Liste
       mutations.push({ kind: "search-rebuild", collectionUri: change.uri });
     }
   }
-  for (const [collectionUri, list] of records) mutations.push({ kind: "search-records", collectionUri, records: list });
+  for (const [collectionUri, latest] of records) {
+    mutations.push({ kind: "search-records", collectionUri, records: [...latest].map(([id, data]) => ({ id, data })) });
+  }
   return mutations;
 }
 
