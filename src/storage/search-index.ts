@@ -38,15 +38,38 @@ function bodySql(doc: SQL, base: string): SQL {
     WHEN 'array' THEN json_extract(${doc}, ${path}) WHEN 'object' THEN json_extract(${doc}, ${path}) END)`;
 }
 
+/** Bytes of record JSON per INSERT statement: a bound value holds at most 2,000,000 bytes in D1. */
+export const RECORDS_PARAM_BYTES = 500_000;
+
+/** The records as JSON arrays of at most RECORDS_PARAM_BYTES each (a bigger record alone). */
+function jsonChunks(records: { id: string; data: unknown }[]): string[] {
+  const chunks: string[] = [];
+  let current: string[] = [];
+  let size = 0;
+  for (const record of records) {
+    const text = JSON.stringify(record);
+    if (current.length > 0 && size + text.length > RECORDS_PARAM_BYTES) {
+      chunks.push(`[${current.join(",")}]`);
+      current = [];
+      size = 0;
+    }
+    current.push(text);
+    size += text.length + 1;
+  }
+  if (current.length > 0) chunks.push(`[${current.join(",")}]`);
+  return chunks;
+}
+
 function recordsStatements(collectionUri: string, records: { id: string; data: unknown }[]): SQL[] {
   const ids = JSON.stringify(records.map((record) => record.id));
-  const live = JSON.stringify(records.filter((record) => record.data !== null));
   const body = bodySql(sql`r.value`, "$.\"data\"");
   return [
     sql`DELETE FROM search_docs WHERE parent_id = ${collectionUri} AND record_id IN (SELECT value FROM json_each(${ids}))`,
-    sql`INSERT INTO search_docs (parent_id, record_id, field, body)
+    ...jsonChunks(records.filter((record) => record.data !== null)).map(
+      (live) => sql`INSERT INTO search_docs (parent_id, record_id, field, body)
       SELECT ${collectionUri}, json_extract(r.value, '$."id"'), f.value, ${body}
       FROM json_each(${live}) AS r, json_each(${textFieldsSql(collectionUri)}) AS f WHERE ${body} IS NOT NULL`,
+    ),
   ];
 }
 
