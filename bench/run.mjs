@@ -13,6 +13,7 @@ import { createServer } from "node:net";
 import { cpus, loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { closeAll, latency, shortOf, subscribe } from "./fanout.mjs";
+import { searchScenario } from "./search.mjs";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const BENCH = path.join(ROOT, "bench");
@@ -78,7 +79,7 @@ const COLLECTIONS = { small: "small", big: "big", posts: "posts", bulk: "bulk", 
  * anonymous polls are kept in the Workers Cache API.
  */
 const CHANGES_VARS = [
-  "KINTO_INCLUDES:kinto.plugins.accounts kinto.plugins.default_bucket kinto.plugins.history kinto_attachment kinto_remote_settings kinto_edge.push",
+  "KINTO_INCLUDES:kinto.plugins.accounts kinto.plugins.default_bucket kinto.plugins.history kinto_attachment kinto_remote_settings kinto_edge.push kinto_edge.search",
   "KINTO_RECORD_CACHE_EXPIRES_SECONDS:3600",
 ];
 /** Records in scenario (j)'s collection (a typical Remote Settings collection). */
@@ -967,6 +968,14 @@ async function main() {
     }
   }
 
+  // (s): search on Buildhub-like records (bench/search.mjs).
+  let search = null;
+  if (want("s")) {
+    search = await searchScenario({ kinto, api, expectOk, measure, log, bucket: BUCKET, records: intFromEnv("BENCH_S_RECORDS", QUICK ? 20_000 : 1_200_000), samples: CFG.deepSamples, seedBatch, seedConcurrency: CFG.seedConcurrency });
+    Object.assign(rows, search.rows);
+    notes.push(`(s): ${fmtInt(search.seeded.count)} Buildhub-like records seeded in ${fmtDuration(search.seeded.seconds)}; ${search.checks}; searches are ${CFG.deepSamples} sequential POSTs each.`);
+  }
+
   // (i): the bucket's history, which seeding 'big' filled with one entry per record.
   let historyPages = null;
   if (want("i") && seedInfo.big) {
@@ -1113,6 +1122,14 @@ async function main() {
     const indexed = CFG.bigIndexes.length > 0 ? `, indexes ${JSON.stringify(CFG.bigIndexes)}` : ", no declared index";
     table.push(line(`(f) page 1 of \`?${CFG.bigQuery}\`, ${fmtInt(CFG.bigRecords)} records${indexed}`, rows.f1, `p50 ${fmtMs(rows.f1.p50_us)} ms`, "p50 ≤ 50 ms", yes(rows.f1.p50_us <= 50_000)));
     table.push(line(`(f) page ${fmtInt(bigPages.reached)} (via Next-Page)`, rows.fN, `p50 ${fmt(ratio, 2)} × page 1`, "p50 ≤ 50 ms and ≤ 1.5 × page 1", yes(ratio <= 1.5 && rows.fN.p50_us <= 50_000)));
+  }
+
+  if (search) {
+    const { sFacet, sText, sWriteOn, sWriteOff } = search.rows;
+    const ratio = sWriteOn.rps / sWriteOff.rps;
+    table.push(line(`(s) faceted search, ${fmtInt(search.seeded.count)} records`, sFacet, "—", "p50 < 100 ms", yes(sFacet.p50_us < 100_000)));
+    table.push(line("(s) full text, version prefix `57.0b`", sText, "—", "p50 < 50 ms", yes(sText.p50_us < 50_000)));
+    table.push(line("(s) POST a record, text indexed", sWriteOn, `${fmt(ratio, 2)} × no search metadata`, "≥ 0.8", yes(ratio >= 0.8)));
   }
 
   // Notes.

@@ -8,6 +8,7 @@ import { historyPlugin } from "./history";
 import { openIDPlugin } from "./openid";
 import { pushPlugin } from "./push";
 import { remoteSettingsPlugin } from "./remote-settings";
+import { searchPlugin } from "./search";
 import type { Plugin } from "./plugin";
 
-export const PLUGINS: readonly Plugin[] = [accountsPlugin, adminPlugin, attachmentPlugin, defaultBucketPlugin, flushPlugin, historyPlugin, openIDPlugin, pushPlugin, remoteSettingsPlugin];
+export const PLUGINS: readonly Plugin[] = [accountsPlugin, adminPlugin, attachmentPlugin, defaultBucketPlugin, flushPlugin, historyPlugin, openIDPlugin, pushPlugin, remoteSettingsPlugin, searchPlugin];

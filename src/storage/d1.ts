@@ -12,6 +12,7 @@ import { compareSql } from "../protocol/query/compare-sql";
 import { fieldSql, orderedPair } from "../protocol/query/field-sql";
 import { RANK } from "../protocol/query/values";
 import { createDeclaredIndexSql, declaredIndexesQuery, dropDeclaredIndexSql } from "./declared-indexes";
+import { searchIndexStatements } from "./search-index";
 import {
   GuardFailed,
   TimestampConflict,
@@ -198,7 +199,7 @@ export class D1Storage {
     const indexes = await this.selectColumn(declaredIndexesQuery("/buckets/", true));
     await this.db.batch([
       ...indexes.map((name) => statement(this.db, dropDeclaredIndexSql(name))),
-      ...["objects", "timestamps", "access_control_entries", "user_principals", "attachment_files", "attachment_uploads", "attachment_upload_parts", "openid_states"].map((table) =>
+      ...["objects", "timestamps", "access_control_entries", "user_principals", "attachment_files", "attachment_uploads", "attachment_upload_parts", "openid_states", "search_docs", "search_builds"].map((table) =>
         this.db.prepare(`DELETE FROM ${table}`),
       ),
     ]);
@@ -352,6 +353,10 @@ function mutationStatements(mutation: Mutation): SQL[] {
       return [createDeclaredIndexSql(mutation.collectionUri, mutation.fields)];
     case "index-drop":
       return [dropDeclaredIndexSql(mutation.name)];
+    case "search-records":
+    case "search-rebuild":
+    case "search-drop":
+      return searchIndexStatements(mutation);
     case "members": {
       const statements = [sql`DELETE FROM user_principals WHERE principal = ${mutation.groupUri}`];
       const rows = mutation.members.map((member) => sql`(${member}, ${mutation.groupUri})`);

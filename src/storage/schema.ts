@@ -163,3 +163,29 @@ export const attachmentUploadParts = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.uploadId, t.part] })],
 );
+
+/**
+ * Full-text documents of the search plugin: one row per (collection, record, declared text
+ * field) holding the field's text. `search_fts` (FTS5, external content on this table,
+ * migrations/0007) indexes `body`; triggers keep it in step with every insert and delete.
+ */
+export const searchDocs = sqliteTable(
+  "search_docs",
+  {
+    rowid: integer("rowid").primaryKey(),
+    parentId: text("parent_id").notNull(),
+    recordId: text("record_id").notNull(),
+    field: text("field").notNull(),
+    body: text("body").notNull(),
+  },
+  (t) => [uniqueIndex("search_docs_record").on(t.parentId, t.recordId, t.field)],
+);
+
+/**
+ * Collections whose full-text documents are being rebuilt (their `search.text` changed):
+ * records with an id above `cursor` are not indexed yet. The row goes when the rebuild ends.
+ */
+export const searchBuilds = sqliteTable("search_builds", {
+  collectionUri: text("collection_uri").primaryKey(),
+  cursor: text("cursor").notNull(),
+});

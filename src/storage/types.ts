@@ -97,7 +97,17 @@ export type Mutation =
   /** A collection's declared index (storage/declared-indexes.ts), created unless it exists. */
   | { kind: "index-create"; collectionUri: string; fields: readonly string[] }
   /** A declared index, by name, dropped if it exists. */
-  | { kind: "index-drop"; name: string };
+  | { kind: "index-drop"; name: string }
+  /**
+   * Full-text documents (tables `search_docs`/`search_fts`) of records of the collection
+   * `collectionUri`: replaced by those of `data` (the record as written, null when deleted) for
+   * the text fields the stored collection declares (`search.text`, read in the statement).
+   */
+  | { kind: "search-records"; collectionUri: string; records: { id: string; data: JsonObject | null }[] }
+  /** The collection's documents are to be rebuilt from its records (search/rebuild.ts). */
+  | { kind: "search-rebuild"; collectionUri: string }
+  /** Drops the documents (and any rebuild) of the collection `uri`, or (`under`) of every collection below it. */
+  | { kind: "search-drop"; uri: string; under: boolean };
 
 /** Thrown by `commit` when a guard no longer holds; the caller re-reads and retries. */
 export class GuardFailed extends Error {

@@ -51,6 +51,7 @@ export function routeTable({ bid, cid, records, playground, attachmentKey, times
     "/buckets/:bid/history": [`/buckets/${bid}/history`, `${mine}/history`, "/buckets/nope/history"],
     "/buckets/:bid/snapshot/collections/:spec": [`/buckets/${bid}/snapshot/collections/${cid}@${timestamp}`, `${mine}/snapshot/collections/c1@0`, `/buckets/${bid}/snapshot/collections/${cid}@x`, `/buckets/${bid}/snapshot/collections/${cid}`],
     "/buckets/monitor/collections/changes/records": ["/buckets/monitor/collections/changes/records"],
+    "/buckets/:bid/collections/:cid/search": [`/buckets/${bid}/collections/${cid}/search`, `${mine}/collections/c1/search`, "/buckets/nope/collections/nope/search"],
     "/buckets/:bid/collections/:cid/changeset": [`/buckets/${bid}/collections/${cid}/changeset`, `${mine}/collections/c1/changeset`, "/buckets/monitor/collections/changes/changeset", "/buckets/nope/collections/nope/changeset"],
   };
 }

@@ -1,0 +1,84 @@
+// Scenario (s): search on a Buildhub-sized collection (issue #15). Seeds BENCH_S_RECORDS
+// Buildhub-like records (buildhub-records.mjs) into a collection declaring `search`
+// metadata, then times sequential POST …/search requests:
+//   - faceted: bool filter on product + channel, terms aggregation on target.version, top 10 by build.date (target p50 < 100 ms);
+//   - full text: match_phrase_prefix on a version prefix, `57.0b` (target p50 < 50 ms);
+// and wrk POSTs of one record into a collection with text indexing (search metadata) and
+// into one without (ratio target ≥ 0.8).
+import { record, SEARCH_METADATA } from "./buildhub-records.mjs";
+
+export const FACETED = {
+  size: 10,
+  sort: [{ "build.date": { order: "desc" } }],
+  query: { bool: { filter: [{ term: { "source.product": "firefox" } }, { term: { "target.channel": "beta" } }] } },
+  aggs: { versions: { terms: { field: "target.version", size: 10 } } },
+};
+export const VERSION_PREFIX = { size: 10, query: { match_phrase_prefix: { "target.version": "57.0b" } } };
+
+function percentile(sorted, q) {
+  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
+}
+
+async function timePosts(kinto, api, path, body, samples) {
+  const times = [];
+  const statuses = {};
+  for (let i = 0; i < samples; i++) {
+    const t0 = performance.now();
+    const res = await api(kinto, "POST", path, body);
+    times.push((performance.now() - t0) * 1000);
+    statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+  }
+  const sorted = [...times].sort((a, b) => a - b);
+  const mean = times.reduce((a, b) => a + b, 0) / times.length;
+  const non2xx = Object.entries(statuses).reduce((n, [code, count]) => (code >= 200 && code < 300 ? n : n + count), 0);
+  return { rps: 1e6 / mean, p50_us: percentile(sorted, 0.5), p99_us: percentile(sorted, 0.99), mean_us: mean, samples, statuses, non2xx };
+}
+
+async function seedBuildhub(kinto, api, path, count, batchSize, concurrency, log) {
+  const started = Date.now();
+  let next = 0;
+  let lastLog = 0;
+  const worker = async () => {
+    while (next < count) {
+      const from = next;
+      const to = Math.min(count, from + batchSize);
+      next = to;
+      const requests = [];
+      for (let i = from; i < to; i++) requests.push({ body: { data: record(i) } });
+      const res = await api(kinto, "POST", "/batch", { defaults: { method: "POST", path }, requests });
+      if (res.status !== 200 || res.json.responses.some((r) => r.status !== 201)) throw new Error(`(s) seeding ${from}…${to - 1}: ${res.status} ${res.text.slice(0, 300)}`);
+      if (Date.now() - lastLog > 10_000) {
+        lastLog = Date.now();
+        log(`  (s) seeded ${to} / ${count} (${Math.round(to / ((Date.now() - started) / 1000))} records/s)`);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return { count, seconds: (Date.now() - started) / 1000 };
+}
+
+/**
+ * Runs scenario (s) against a started kinto-edge. `ctx`: {kinto, api, expectOk, measure,
+ * log, bucket, records, samples, seedBatch, seedConcurrency}. Returns its rows and notes.
+ */
+export async function searchScenario(ctx) {
+  const { kinto, api, expectOk, measure, log, bucket } = ctx;
+  const cid = "buildhub";
+  const collection = `/buckets/${bucket}/collections/${cid}`;
+  await expectOk(kinto, "PUT", collection, { data: { search: SEARCH_METADATA } });
+  await expectOk(kinto, "PUT", `${collection}-plain`, { data: {} });
+  log(`  (s) seeding ${ctx.records} Buildhub-like records`);
+  const seeded = await seedBuildhub(kinto, api, `${collection}/records`, ctx.records, ctx.seedBatch, ctx.seedConcurrency, log);
+  const check = await expectOk(kinto, "POST", `${collection}/search`, FACETED, [200]);
+  const prefix = await expectOk(kinto, "POST", `${collection}/search`, VERSION_PREFIX, [200]);
+  const checks = `faceted → ${check.json.hits.total.value} hits, ${check.json.aggregations.versions.buckets.length} version buckets; 57.0b prefix → ${prefix.json.hits.total.value} hits`;
+  log(`  (s) ${checks}`);
+  const rows = {
+    sFacet: await timePosts(kinto, api, `${collection}/search`, FACETED, ctx.samples),
+    sText: await timePosts(kinto, api, `${collection}/search`, VERSION_PREFIX, ctx.samples),
+  };
+  const body = JSON.stringify({ data: record(ctx.records + 1) });
+  rows.sWriteOn = await measure("(s) POST record, text indexed", { url: `${kinto.base}/v1${collection}/records`, body, auth: true }, kinto);
+  rows.sWriteOff = await measure("(s) POST record, no search metadata", { url: `${kinto.base}/v1${collection}-plain/records`, body, auth: true }, kinto);
+  return { rows, seeded, checks };
+}

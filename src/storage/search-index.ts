@@ -1,0 +1,123 @@
+/**
+ * Statements maintaining the search plugin's full-text documents (`search_docs`, indexed by
+ * the FTS5 table `search_fts` through triggers, migrations/0007). A document is one
+ * (collection, record, text field) with the field's text: a string, a number's text, or the
+ * JSON text of an array or object; null, booleans and missing fields have none.
+ * The declared fields are read from the stored collection inside the statement, so a record
+ * write needs no extra read and always follows the collection's current metadata.
+ * Field names are validated (plugins/search/metadata.ts: no `"` or `\`), so the JSON path
+ * built in SQL (`$."a"."b"`) is exact.
+ */
+import { sql, type SQL } from "drizzle-orm";
+import { descendantRange } from "./sql";
+import type { Mutation } from "./types";
+
+type SearchMutation = Extract<Mutation, { kind: "search-records" | "search-rebuild" | "search-drop" }>;
+
+/** Records per rebuild batch: with 32 fields at most, 16,000 document rows. */
+export const REBUILD_CHUNK = 500;
+
+/** `/buckets/b/collections/c` → the collection row's key. */
+function collectionKey(collectionUri: string): { parentId: string; id: string } {
+  const at = collectionUri.lastIndexOf("/collections/");
+  return { parentId: collectionUri.slice(0, at), id: collectionUri.slice(at + "/collections/".length) };
+}
+
+/** The JSON array of the collection's declared text fields ('[]' when none or gone). */
+function textFieldsSql(collectionUri: string): SQL {
+  const { parentId, id } = collectionKey(collectionUri);
+  return sql`COALESCE((SELECT json_extract(data, '$."search"."text"') FROM objects
+    WHERE parent_id = ${parentId} AND resource_name = 'collection' AND id = ${id} AND deleted = 0), '[]')`;
+}
+
+/** The document text of field `f.value` in the JSON `doc` under `base` (a path prefix such as `$` or `$."data"`). */
+function bodySql(doc: SQL, base: string): SQL {
+  const path = sql`${sql.raw(`'${base}."'`)} || replace(f.value, '.', '"."') || '"'`;
+  return sql`(CASE json_type(${doc}, ${path}) WHEN 'text' THEN json_extract(${doc}, ${path})
+    WHEN 'integer' THEN CAST(json_extract(${doc}, ${path}) AS TEXT) WHEN 'real' THEN CAST(json_extract(${doc}, ${path}) AS TEXT)
+    WHEN 'array' THEN json_extract(${doc}, ${path}) WHEN 'object' THEN json_extract(${doc}, ${path}) END)`;
+}
+
+/** Bytes of record JSON per INSERT statement: a bound value holds at most 2,000,000 bytes in D1. */
+export const RECORDS_PARAM_BYTES = 500_000;
+
+/** The records as JSON arrays of at most RECORDS_PARAM_BYTES each (a bigger record alone). */
+function jsonChunks(records: { id: string; data: unknown }[]): string[] {
+  const chunks: string[] = [];
+  let current: string[] = [];
+  let size = 0;
+  for (const record of records) {
+    const text = JSON.stringify(record);
+    if (current.length > 0 && size + text.length > RECORDS_PARAM_BYTES) {
+      chunks.push(`[${current.join(",")}]`);
+      current = [];
+      size = 0;
+    }
+    current.push(text);
+    size += text.length + 1;
+  }
+  if (current.length > 0) chunks.push(`[${current.join(",")}]`);
+  return chunks;
+}
+
+function recordsStatements(collectionUri: string, records: { id: string; data: unknown }[]): SQL[] {
+  const ids = JSON.stringify(records.map((record) => record.id));
+  const body = bodySql(sql`r.value`, "$.\"data\"");
+  return [
+    sql`DELETE FROM search_docs WHERE parent_id = ${collectionUri} AND record_id IN (SELECT value FROM json_each(${ids}))`,
+    ...jsonChunks(records.filter((record) => record.data !== null)).map(
+      (live) => sql`INSERT INTO search_docs (parent_id, record_id, field, body)
+      SELECT ${collectionUri}, json_extract(r.value, '$."id"'), f.value, ${body}
+      FROM json_each(${live}) AS r, json_each(${textFieldsSql(collectionUri)}) AS f WHERE ${body} IS NOT NULL`,
+    ),
+  ];
+}
+
+function dropStatements(uri: string, under: boolean): SQL[] {
+  if (!under) {
+    return [sql`DELETE FROM search_docs WHERE parent_id = ${uri}`, sql`DELETE FROM search_builds WHERE collection_uri = ${uri}`];
+  }
+  const [low, high] = descendantRange(uri);
+  return [
+    sql`DELETE FROM search_docs WHERE parent_id >= ${low} AND parent_id < ${high}`,
+    sql`DELETE FROM search_builds WHERE collection_uri >= ${low} AND collection_uri < ${high}`,
+  ];
+}
+
+export function searchIndexStatements(mutation: SearchMutation): SQL[] {
+  switch (mutation.kind) {
+    case "search-records":
+      return recordsStatements(mutation.collectionUri, mutation.records);
+    case "search-rebuild":
+      return [
+        sql`INSERT INTO search_builds (collection_uri, cursor) VALUES (${mutation.collectionUri}, '')
+          ON CONFLICT (collection_uri) DO UPDATE SET cursor = ''`,
+      ];
+    case "search-drop":
+      return dropStatements(mutation.uri, mutation.under);
+  }
+}
+
+/**
+ * One rebuild step of `collectionUri`, one transaction: the documents of the next
+ * REBUILD_CHUNK records after the cursor (by id) are rewritten from the records, and the
+ * cursor advances; the build row goes once no record is left. Idempotent and safe against
+ * concurrent record writes (each rewrites its own documents in its own transaction) and
+ * concurrent steps (each reads the cursor in its transaction). The last statement tells
+ * whether the rebuild is still pending.
+ */
+export function rebuildStepStatements(collectionUri: string): SQL[] {
+  const cursor = sql`(SELECT cursor FROM search_builds WHERE collection_uri = ${collectionUri})`;
+  const chunk = sql`SELECT id FROM objects WHERE parent_id = ${collectionUri} AND resource_name = 'record' AND id > ${cursor} ORDER BY id LIMIT ${REBUILD_CHUNK}`;
+  const body = bodySql(sql`o.data`, "$");
+  return [
+    sql`DELETE FROM search_docs WHERE parent_id = ${collectionUri} AND record_id IN (${chunk})`,
+    sql`INSERT INTO search_docs (parent_id, record_id, field, body)
+      SELECT ${collectionUri}, o.id, f.value, ${body}
+      FROM objects AS o, json_each(${textFieldsSql(collectionUri)}) AS f
+      WHERE o.parent_id = ${collectionUri} AND o.resource_name = 'record' AND o.deleted = 0 AND o.id IN (${chunk}) AND ${body} IS NOT NULL`,
+    sql`DELETE FROM search_builds WHERE collection_uri = ${collectionUri} AND NOT EXISTS (${chunk})`,
+    sql`UPDATE search_builds SET cursor = (SELECT max(id) FROM (${chunk})) WHERE collection_uri = ${collectionUri}`,
+    sql`SELECT count(*) AS pending FROM search_builds WHERE collection_uri = ${collectionUri}`,
+  ];
+}
