@@ -2,7 +2,8 @@
  * Indexes a collection declares for its records (collection metadata `indexes`).
  *
  * `indexes: ["group", ["group", "n"]]`: each entry (a field, or the fields of a composite
- * index) becomes one SQLite expression index, partial to the collection's records:
+ * index), and each keyword field of the search plugin (`search.keyword`), becomes one SQLite
+ * expression index, partial to the collection's records:
  *
  *   CREATE INDEX objects_declared_<hash> ON objects(parent_id, resource_name,
  *     <rank of group>, <value of group>, …, last_modified)
@@ -33,11 +34,26 @@ const FIELD = /^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$/;
 /** Plain columns, indexed for every list already. */
 const ALWAYS_INDEXED = new Set(["id", "last_modified"]);
 
-/** The declared indexes of validated collection data (none: `[]`). */
+/** Fields the search plugin filters as keywords (`search.keyword`, validated by it) that can be indexed. */
+function keywordFieldsOf(data: JsonObject): string[] {
+  const search = data.search;
+  if (search === null || typeof search !== "object" || Array.isArray(search)) return [];
+  const keyword = (search as { keyword?: unknown }).keyword;
+  if (!Array.isArray(keyword)) return [];
+  return keyword.filter((field): field is string => typeof field === "string" && FIELD.test(field) && !ALWAYS_INDEXED.has(field));
+}
+
+/**
+ * The declared indexes of validated collection data (none: `[]`): its `indexes`, then one
+ * per `search.keyword` field not declared alone already.
+ */
 export function declaredIndexesOf(data: JsonObject): IndexedFields[] {
   const value = data.indexes;
-  if (!Array.isArray(value)) return [];
-  return value.map((entry) => (typeof entry === "string" ? [entry] : (entry as string[])));
+  const declared: IndexedFields[] = Array.isArray(value) ? value.map((entry) => (typeof entry === "string" ? [entry] : (entry as string[]))) : [];
+  for (const field of keywordFieldsOf(data)) {
+    if (!declared.some((fields) => fields.length === 1 && fields[0] === field)) declared.push([field]);
+  }
+  return declared;
 }
 
 /** 400 (errno 107, `data.indexes`) unless `value` is a list of fields or lists of fields, or null (none). */

@@ -9,12 +9,14 @@
  */
 import { declaredIndexName, declaredIndexesOf, declaredIndexesQuery } from "../storage/declared-indexes";
 import type { Mutation } from "../storage/types";
+import type { KintoObject } from "../wire";
 import type { Effect, WriteChange, WriteListener } from "./listener";
 
 function affects(change: WriteChange): boolean {
   if (change.resourceName === "bucket") return change.action === "delete";
   if (change.resourceName !== "collection") return false;
-  return (change.old !== null && "indexes" in change.old) || (change.action !== "delete" && "indexes" in change.data);
+  const declares = (data: KintoObject) => "indexes" in data || "search" in data;
+  return (change.old !== null && declares(change.old)) || (change.action !== "delete" && declares(change.data));
 }
 
 export const declaredIndexes: WriteListener = {

@@ -76,6 +76,16 @@ describe("declared indexes follow the collection's metadata", () => {
     expect(await indexesOf(`/buckets/${other}/collections/${kept}`)).toEqual([]);
   });
 
+  test("the search plugin's keyword fields are indexed as declared fields", async () => {
+    const bid = await createBucket();
+    const search = { text: ["target.version"], keyword: ["source.product", "target.channel"] };
+    const cid = await createCollection(bid, "alice", { data: { indexes: ["source.product"], search } });
+    const uri = `/buckets/${bid}/collections/${cid}`;
+    expect(await indexesOf(uri)).toEqual(names(uri, ["source.product"], ["target.channel"]));
+    await ok({ method: "PATCH", url: uri, body: { data: { search: { text: ["target.version"], keyword: [] } } } });
+    expect(await indexesOf(uri)).toEqual(names(uri, ["source.product"]));
+  });
+
   test("a collection without declared indexes creates none", async () => {
     const bid = await createBucket();
     const cid = await createCollection(bid, "alice", { data: { title: "plain" } });
