@@ -6,7 +6,6 @@ import { isNotModified, parsePreconditions, preconditionFailure, timestampHeader
 import { empty, json, publicUrl } from "../http/respond";
 import { visiblePermissions } from "../permissions/acl";
 import { isAllowed, urisToCheck } from "../permissions/authorize";
-import { listAccess } from "../permissions/list-access";
 import { callerOf, holdsFrom } from "../permissions/caller";
 import { projectFields } from "../protocol/query/fields";
 import { nextPageUrl } from "../protocol/query/next-page";
@@ -20,11 +19,11 @@ import { listSnapshotSql, snapshotOf, type ListSnapshot, type ObjectRow } from "
 import type { SharedScope } from "../storage/list";
 import type { ListQuery } from "../protocol/query/types";
 import type { State } from "../storage/types";
+import { decideListRead } from "./list-read-access";
 import { toLiveWire, toWire } from "./objects";
 import { locationOf } from "./location";
 import type { ResourceName } from "./spec";
-import { createNeed, listTarget, requireParent, objectTarget, parentReadNeed, readNeed, type ListTarget } from "./target";
-import { containerNeed } from "../permissions/list-access";
+import { listTarget, requireParent, objectTarget, parentReadNeed, readNeed, type ListTarget } from "./target";
 
 export const TO_DEPRECATED_ALERT = JSON.stringify({
   code: "soft-eol",
@@ -68,18 +67,7 @@ export function readPlural(resource: ResourceName) {
       head ? countQuery(list.list, q, scope) : pageQuery(list.list, q, scope);
     // One round trip in the common case, and no write: the whole list is read with the
     // decision's rows, and discarded unless the caller may read all of it.
-    const state = await storage.readState(
-      {
-        objects: list.parent ? [list.parent] : [],
-        lists: [],
-        grants: { uris: urisToCheck(containerNeed(list, "read"), createNeed(list)), ...callerOf(identity) },
-      },
-      query ? listSnapshotSql(list.list, now, false, rowsQuery(query, null)) : [],
-    );
-    const principals = state.principalsOf(identity);
-    const access = await listAccess(storage, list, "read", principals, holdsFrom(state, principals), settings);
-    if (access === null) throw denied(c);
-    requireParent(list, state.object);
+    const { state, access } = await decideListRead(storage, list, identity, settings, query ? listSnapshotSql(list.list, now, false, rowsQuery(query, null)) : []);
     if (query === null) throw invalidQuery;
     let snapshot: ListSnapshot<ObjectRow & { total: number }> | null = access.kind === "shared" ? null : snapshotOf(state.extra);
     // A shared subset, or a list never read before (whose first read stores its timestamp,

@@ -7,14 +7,12 @@
  */
 import { sql } from "drizzle-orm";
 import type { AppContext } from "../../context";
-import { backendUnavailable, forbidden, invalidParameter, unauthorized } from "../../errors";
+import { backendUnavailable, invalidParameter } from "../../errors";
 import { checkContentType, JSON_TYPES, parseJson, readBodyText } from "../../http/body";
 import { json } from "../../http/respond";
-import { urisToCheck } from "../../permissions/authorize";
-import { callerOf, holdsFrom } from "../../permissions/caller";
-import { containerNeed, listAccess } from "../../permissions/list-access";
 import { locationOf } from "../../resources/location";
-import { createNeed, listTarget, requireParent } from "../../resources/target";
+import { decideListRead } from "../../resources/list-read-access";
+import { listTarget } from "../../resources/target";
 import { D1Storage } from "../../storage/d1";
 import type { JsonValue } from "../../wire";
 import { storedSearchFields } from "./metadata";
@@ -35,18 +33,7 @@ export async function search(c: AppContext): Promise<Response> {
   const storage = new D1Storage(c.env.DB);
   const list = listTarget("record", locationOf(c));
   const collectionUri = list.parentId;
-  const state = await storage.readState(
-    {
-      objects: list.parent ? [list.parent] : [],
-      lists: [],
-      grants: { uris: urisToCheck(containerNeed(list, "read"), createNeed(list)), ...callerOf(identity) },
-    },
-    [sql`SELECT cursor FROM search_builds WHERE collection_uri = ${collectionUri}`],
-  );
-  const principals = state.principalsOf(identity);
-  const access = await listAccess(storage, list, "read", principals, holdsFrom(state, principals), settings);
-  if (access === null) throw identity.userId === null ? unauthorized() : forbidden();
-  requireParent(list, state.object);
+  const { state, access } = await decideListRead(storage, list, identity, settings, [sql`SELECT cursor FROM search_builds WHERE collection_uri = ${collectionUri}`]);
   if (new URL(c.req.url).searchParams.has("q")) throw invalidParameter("querystring", "q", "q: the query string syntax is not supported; send a JSON query body");
   const request = parseSearchRequest(await bodyOf(c), settings.storageMaxFetchSize);
   const collection = list.parent ? state.object(list.parent.uri).object : null;
