@@ -86,6 +86,7 @@ describe("the admin UI", () => {
     await shot(page, "login");
   });
 
+  // Skipped only against an external server (KINTO_E2E_URL): the local OpenID provider exists only with our own wrangler dev.
   it.skipIf(inject("openidProvider") === null)("signs in with the OpenID provider's button (login → provider → token → back to the admin)", async () => {
     const other = await newPage();
     await other.goto(admin());

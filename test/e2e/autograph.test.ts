@@ -30,6 +30,7 @@ async function changeset(bid: string, cid: string): Promise<Changeset> {
   return (await res.json()) as Changeset;
 }
 
+// Skipped only against an external server (KINTO_E2E_URL): the local Autograph is configured into our own wrangler dev.
 describe.skipIf(autograph === null)("the autograph signer backend", () => {
   it("publishes Autograph's signature of the changeset, Hawk-authenticated", async () => {
     if (autograph === null) return;
