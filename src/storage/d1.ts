@@ -271,7 +271,8 @@ function guardStatements(guard: Guard): SQL[] {
   return [sql`INSERT INTO parent_guard (missing) SELECT 1 WHERE NOT (${sql.join(conditions, sql` AND `)})`];
 }
 
-function mutationStatements(mutation: Mutation): SQL[] {
+/** The statements of one mutation; exported for the query-plan tests. */
+export function mutationStatements(mutation: Mutation): SQL[] {
   switch (mutation.kind) {
     case "put":
     case "tombstone": {
@@ -379,11 +380,15 @@ function nextTimestampSql(list: ListKey, floor: number): SQL {
     COALESCE((SELECT max(last_modified) FROM objects WHERE parent_id = ${list.parentId} AND resource_name = ${list.resourceName}), 0) + 1)`;
 }
 
-/** The list timestamp becomes max(current, newest row). */
+/**
+ * The list timestamp becomes max(current, newest row). `ORDER BY … LIMIT 1` keeps SQLite on the
+ * last_modified index: an aggregate with HAVING let it pick a covering expression index of
+ * history and read the whole list, so each history append cost as much as the history.
+ */
 function followNewestSql(list: ListKey): SQL {
   return sql`INSERT INTO timestamps (parent_id, resource_name, last_modified)
-    SELECT ${list.parentId}, ${list.resourceName}, max(last_modified) FROM objects
-      WHERE parent_id = ${list.parentId} AND resource_name = ${list.resourceName} HAVING max(last_modified) IS NOT NULL
+    SELECT ${list.parentId}, ${list.resourceName}, last_modified FROM objects
+      WHERE parent_id = ${list.parentId} AND resource_name = ${list.resourceName} ORDER BY last_modified DESC LIMIT 1
     ON CONFLICT (parent_id, resource_name) DO UPDATE SET last_modified = max(timestamps.last_modified, excluded.last_modified)`;
 }
 
@@ -398,8 +403,8 @@ function fileReleaseSql({ uri, under, except, keep }: Extract<Mutation, { kind: 
   return keep ? sql`DELETE FROM attachment_files WHERE ${matching}` : sql`UPDATE attachment_files SET state = 'garbage' WHERE ${matching}`;
 }
 
-/** The statements of a `trim`; exported for its query-plan test. */
-export function trimStatements(mutation: Extract<Mutation, { kind: "trim" }>): SQL[] {
+/** The statements of a `trim`. */
+function trimStatements(mutation: Extract<Mutation, { kind: "trim" }>): SQL[] {
   const { list, uriPrefix, match, keep } = mutation;
   // The same expressions as the list filters (the sort order's pair), so the history indexes serve them.
   const conditions = [

@@ -9,9 +9,11 @@ import { uid } from "../resources/helpers";
 import { expectError, newUser, type User } from "../permissions/helpers";
 import { toQuery } from "../../src/storage/sql";
 import { pageQuery } from "../../src/storage/list";
-import { trimStatements } from "../../src/storage/d1";
+import { mutationStatements } from "../../src/storage/d1";
 import { parseListQuery } from "../../src/protocol/query/parse";
 import { historyList } from "../../src/plugins/history/entries";
+import type { Mutation } from "../../src/storage/types";
+import type { SQL } from "drizzle-orm";
 import { hcall, hok, withHistory } from "./helpers";
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
@@ -107,6 +109,12 @@ describe("listing", () => {
   });
 });
 
+async function planOf(statement: SQL): Promise<string> {
+  const { sql, params } = toQuery(statement);
+  const plan = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`).bind(...params).all<{ detail: string }>();
+  return plan.results.map((row) => row.detail).join("\n");
+}
+
 describe("indexes", () => {
   // Trimming runs in every commit that records history: a scan of the bucket's entries there
   // would make each write cost as much as the history already written.
@@ -114,12 +122,24 @@ describe("indexes", () => {
     ["an object's entries", { uri: "/buckets/b/collections/c/records/r" }],
     ["entries without a collection", { collection_id: null }],
   ])("trimming %s reads a history index, never the whole history", async (_name, match) => {
-    const statements = trimStatements({ kind: "trim", list: historyList(`/buckets/${bid}`), uriPrefix: `/buckets/${bid}/history`, match, keep: 5 });
+    const statements = mutationStatements({ kind: "trim", list: historyList(`/buckets/${bid}`), uriPrefix: `/buckets/${bid}/history`, match, keep: 5 });
     for (const statement of statements) {
-      const { sql, params } = toQuery(statement);
-      const plan = (await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`).bind(...params).all<{ detail: string }>()).results.map((row) => row.detail).join("\n");
+      const plan = await planOf(statement);
       expect(plan).toMatch(/SEARCH objects USING INDEX objects_history_(uri|collection_id)_pair/);
       expect(plan).not.toMatch(/SCAN objects/);
+    }
+  });
+
+  // Every entry reads the newest timestamp of its history: through the history's pair indexes
+  // (which also hold last_modified) that read would cost a pass over the whole history.
+  test.each<[string, Mutation]>([
+    ["appending", { kind: "append", list: historyList(`/buckets/${bid}`), id: "e", data: {}, floor: 1, acl: { uri: `/buckets/${bid}/history/e`, permissions: { read: ["a"] } } }],
+    ["retiring", { kind: "retire", list: historyList(`/buckets/${bid}`), uriPrefix: `/buckets/${bid}/history`, ids: ["e"], floor: 1 }],
+  ])("%s an entry reads the newest timestamp from the last_modified index", async (_name, mutation) => {
+    for (const statement of mutationStatements(mutation)) {
+      for (const line of (await planOf(statement)).split("\n").filter((detail) => / objects /.test(detail))) {
+        expect(line).toMatch(/objects_parent_resource_last_modified|sqlite_autoindex_objects_1/);
+      }
     }
   });
 
