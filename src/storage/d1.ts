@@ -7,6 +7,7 @@ import { sql, type SQL } from "drizzle-orm";
 import { parseExactJson } from "../json/parse";
 import type { JsonObject, Permissions } from "../wire";
 import type { ObjectRef } from "../resources/spec";
+import { jsonChunks } from "./json-chunks";
 import { descendantRange, resourceNameSql, statement } from "./sql";
 import { compareSql } from "../protocol/query/compare-sql";
 import { fieldSql, orderedPair } from "../protocol/query/field-sql";
@@ -316,21 +317,8 @@ export function mutationStatements(mutation: Mutation): SQL[] {
         sql`DELETE FROM user_principals WHERE principal >= ${low} AND principal < ${high}`,
       ];
     }
-    case "append": {
-      const { list, id, data, floor, acl } = mutation;
-      const statements = [
-        sql`INSERT INTO objects (id, parent_id, resource_name, last_modified, data, deleted)
-          VALUES (${id}, ${list.parentId}, ${list.resourceName}, ${nextTimestampSql(list, floor)}, ${JSON.stringify(data)}, 0)`,
-        followNewestSql(list),
-      ];
-      const pairs = acl === null ? [] : Object.entries(acl.permissions).flatMap(([permission, principals]) => principals.map((principal) => [permission, principal]));
-      if (acl !== null && pairs.length > 0) {
-        // One statement whatever the number of principals (they travel as one JSON array).
-        statements.push(sql`INSERT OR IGNORE INTO access_control_entries (object_id, permission, principal)
-          SELECT ${acl.uri}, json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(${JSON.stringify(pairs)})`);
-      }
-      return statements;
-    }
+    case "append":
+      return appendStatements(mutation);
     case "retire": {
       const { list, uriPrefix, ids, floor } = mutation;
       if (ids.length === 0) return [];
@@ -368,6 +356,30 @@ export function mutationStatements(mutation: Mutation): SQL[] {
       return statements;
     }
   }
+}
+
+/**
+ * An `append` as multi-row statements: the objects and their ACL entries travel as JSON arrays
+ * (one bound value per chunk), row `key` of a chunk getting the chunk's first timestamp + key.
+ */
+function appendStatements({ list, floor, objects }: Extract<Mutation, { kind: "append" }>): SQL[] {
+  if (objects.length === 0) return [];
+  const rows = objects.map((object) => [object.id, JSON.stringify(object.data)]);
+  const entries = objects.flatMap(({ acl }) =>
+    acl === null ? [] : Object.entries(acl.permissions).flatMap(([permission, principals]) => principals.map((principal) => [acl.uri, permission, principal])),
+  );
+  return [
+    ...jsonChunks(rows).map(
+      (chunk) => sql`INSERT INTO objects (id, parent_id, resource_name, last_modified, data, deleted)
+        SELECT json_extract(value, '$[0]'), ${list.parentId}, ${list.resourceName}, ${nextTimestampSql(list, floor)} + key, json_extract(value, '$[1]'), 0
+        FROM json_each(${chunk}) WHERE true`,
+    ),
+    followNewestSql(list),
+    ...jsonChunks(entries).map(
+      (chunk) => sql`INSERT OR IGNORE INTO access_control_entries (object_id, permission, principal)
+        SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]') FROM json_each(${chunk})`,
+    ),
+  ];
 }
 
 /**

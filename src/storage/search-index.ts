@@ -9,6 +9,7 @@
  * built in SQL (`$."a"."b"`) is exact.
  */
 import { sql, type SQL } from "drizzle-orm";
+import { jsonChunks } from "./json-chunks";
 import { descendantRange } from "./sql";
 import type { Mutation } from "./types";
 
@@ -36,28 +37,6 @@ function bodySql(doc: SQL, base: string): SQL {
   return sql`(CASE json_type(${doc}, ${path}) WHEN 'text' THEN json_extract(${doc}, ${path})
     WHEN 'integer' THEN CAST(json_extract(${doc}, ${path}) AS TEXT) WHEN 'real' THEN CAST(json_extract(${doc}, ${path}) AS TEXT)
     WHEN 'array' THEN json_extract(${doc}, ${path}) WHEN 'object' THEN json_extract(${doc}, ${path}) END)`;
-}
-
-/** Bytes of record JSON per INSERT statement: a bound value holds at most 2,000,000 bytes in D1. */
-export const RECORDS_PARAM_BYTES = 500_000;
-
-/** The records as JSON arrays of at most RECORDS_PARAM_BYTES each (a bigger record alone). */
-function jsonChunks(records: { id: string; data: unknown }[]): string[] {
-  const chunks: string[] = [];
-  let current: string[] = [];
-  let size = 0;
-  for (const record of records) {
-    const text = JSON.stringify(record);
-    if (current.length > 0 && size + text.length > RECORDS_PARAM_BYTES) {
-      chunks.push(`[${current.join(",")}]`);
-      current = [];
-      size = 0;
-    }
-    current.push(text);
-    size += text.length + 1;
-  }
-  if (current.length > 0) chunks.push(`[${current.join(",")}]`);
-  return chunks;
 }
 
 function recordsStatements(collectionUri: string, records: { id: string; data: unknown }[]): SQL[] {

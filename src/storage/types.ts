@@ -61,6 +61,13 @@ export interface Guard {
   groups: { users: string[]; memberships: [string, string][] } | null;
 }
 
+/** An object of an `append` mutation. */
+export interface AppendedObject {
+  id: string;
+  data: JsonObject;
+  acl: { uri: string; permissions: Permissions } | null;
+}
+
 export type Mutation =
   | { kind: "put"; ref: ObjectRef; lastModified: number; data: JsonObject }
   | { kind: "tombstone"; ref: ObjectRef; lastModified: number }
@@ -71,12 +78,13 @@ export type Mutation =
   | { kind: "purge"; uri: string }
   | { kind: "members"; groupUri: string; members: string[] }
   /**
-   * Adds a live object to a list written by several Writers (e.g. a bucket's history): its
-   * timestamp is assigned inside the statement as max(floor, list timestamp + 1, newest + 1),
-   * which the database serializes, so it is unique and increasing without a lock; the list
-   * timestamp follows it. `acl` is the new object's ACL (its URI has none yet).
+   * Adds live objects, in order, to a list written by several Writers (e.g. a bucket's
+   * history): their timestamps are assigned inside the statements, from max(floor, list
+   * timestamp + 1, newest + 1) up, which the database serializes, so they are unique and
+   * increasing without a lock; the list timestamp follows them. `acl` is an object's ACL (its
+   * URI has none yet).
    */
-  | { kind: "append"; list: ListKey; id: string; data: JsonObject; floor: number; acl: { uri: string; permissions: Permissions } | null }
+  | { kind: "append"; list: ListKey; floor: number; objects: AppendedObject[] }
   /**
    * Tombstones for the live objects `ids` of such a list, each timestamp assigned as in
    * `append`; the ACLs of their URIs (`uriPrefix/<id>`) go.

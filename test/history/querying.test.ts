@@ -133,7 +133,7 @@ describe("indexes", () => {
   // Every entry reads the newest timestamp of its history: through the history's pair indexes
   // (which also hold last_modified) that read would cost a pass over the whole history.
   test.each<[string, Mutation]>([
-    ["appending", { kind: "append", list: historyList(`/buckets/${bid}`), id: "e", data: {}, floor: 1, acl: { uri: `/buckets/${bid}/history/e`, permissions: { read: ["a"] } } }],
+    ["appending", { kind: "append", list: historyList(`/buckets/${bid}`), floor: 1, objects: [{ id: "e", data: {}, acl: { uri: `/buckets/${bid}/history/e`, permissions: { read: ["a"] } } }] }],
     ["retiring", { kind: "retire", list: historyList(`/buckets/${bid}`), uriPrefix: `/buckets/${bid}/history`, ids: ["e"], floor: 1 }],
   ])("%s an entry reads the newest timestamp from the last_modified index", async (_name, mutation) => {
     for (const statement of mutationStatements(mutation)) {

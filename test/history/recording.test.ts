@@ -142,6 +142,34 @@ describe("entries", () => {
     });
   });
 
+  test("the entries of one commit bigger than a bound value (25 × 50 KB) keep their order, data and readers", async () => {
+    const owner = await newUser("owner");
+    const reader = await newUser("reader");
+    const bid = uid("b");
+    await withHistory(bid, ["c"], async () => {
+      await hok({ method: "PUT", url: `/buckets/${bid}`, auth: owner.auth });
+      await hok({ method: "PUT", url: `/buckets/${bid}/collections/c`, auth: owner.auth, body: { permissions: { read: [reader.id] } } });
+      const blob = (i: number) => `${i}:${"é".repeat(25_000)}`;
+      const batch = await hok({
+        method: "POST",
+        url: "/batch",
+        auth: owner.auth,
+        body: {
+          defaults: { method: "PUT" },
+          requests: Array.from({ length: 25 }, (_, i) => ({ path: `/buckets/${bid}/collections/c/records/r${String(i).padStart(2, "0")}`, body: { data: { blob: blob(i) } } })),
+        },
+      });
+      expect(new Set(batch.body.responses.map((r: { status: number }) => r.status))).toEqual(new Set([201]));
+      for (const auth of [owner.auth, reader.auth]) {
+        const entries = await historyOf(bid, auth, "?resource_name=record");
+        expect(entries.map((e) => e.record_id)).toEqual(Array.from({ length: 25 }, (_, i) => `r${String(i).padStart(2, "0")}`));
+        expect(entries.map((e) => e.target.data.blob)).toEqual(Array.from({ length: 25 }, (_, i) => blob(i)));
+        const stamps = entries.map((e) => e.last_modified);
+        expect(stamps.every((stamp, i) => i === 0 || stamp > stamps[i - 1])).toBe(true);
+      }
+    });
+  });
+
   test("a plural DELETE of collections writes a delete entry per collection, with the collection's last data", async () => {
     const owner = await newUser();
     const bid = uid("b");

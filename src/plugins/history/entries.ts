@@ -3,7 +3,7 @@
  * changed bucket, group, collection or record, appended to its bucket's history in the same
  * transaction as the change, with the entry's read ACL and the trimming of older entries.
  */
-import type { ListKey, Mutation } from "../../storage/types";
+import type { AppendedObject, ListKey, Mutation } from "../../storage/types";
 import type { JsonObject, Permissions } from "../../wire";
 import type { ListenerContext, WriteChange } from "../../writer/listener";
 import { historySettings, type HistorySettings } from "./settings";
@@ -66,7 +66,7 @@ function entryReaders(entry: Tracked, context: ListenerContext): string[] {
 
 export function historyMutations(changes: readonly WriteChange[], context: ListenerContext): Mutation[] {
   const settings = historySettings(context.settings);
-  let appended: { bucketUri: string; append: Mutation; trim: Extract<Mutation, { kind: "trim" }> | null }[] = [];
+  let appended: { bucketUri: string; object: AppendedObject; trim: Extract<Mutation, { kind: "trim" }> | null }[] = [];
   for (const change of changes) {
     if (change.resourceName === "bucket" && change.action === "delete") {
       // The bucket's purge runs before the entries in the batch: drop the entries it would have removed.
@@ -89,13 +89,22 @@ export function historyMutations(changes: readonly WriteChange[], context: Liste
     const acl = context.settings.explicitPermissions
       ? { uri: `${entry.bucketUri}/${HISTORY}/${id}`, permissions: { read: entryReaders(entry, context) } }
       : null;
-    const append: Mutation = { kind: "append", list: historyList(entry.bucketUri), id, data, floor: context.now, acl };
-    appended.push({ bucketUri: entry.bucketUri, append, trim: trimOf(entry, settings) });
+    appended.push({ bucketUri: entry.bucketUri, object: { id, data, acl }, trim: trimOf(entry, settings) });
   }
-  // Trimming runs once per (bucket, resource_name[, user]), after this commit's entries.
+  // One append per bucket, its entries in change order; trimming runs once per
+  // (bucket, resource_name[, user]), after this commit's entries.
+  const appends = new Map<string, AppendedObject[]>();
+  for (const { bucketUri, object } of appended) {
+    const objects = appends.get(bucketUri);
+    if (objects) objects.push(object);
+    else appends.set(bucketUri, [object]);
+  }
   const trims = new Map<string, Mutation>();
   for (const { bucketUri, trim } of appended) if (trim) trims.set(JSON.stringify([bucketUri, trim.match]), trim);
-  return [...appended.map((entry) => entry.append), ...trims.values()];
+  return [
+    ...[...appends].map(([bucketUri, objects]): Mutation => ({ kind: "append", list: historyList(bucketUri), floor: context.now, objects })),
+    ...trims.values(),
+  ];
 }
 
 /** Kinto 26: keep the `auto_trim_max_count` newest entries of the same resource name (and user). */
