@@ -1,7 +1,8 @@
 /**
  * Runs the sub-requests of a batch in order. Consecutive writes to one parent by one author
- * go to that parent's Writer in one call, committed in one D1 transaction; everything else
- * is dispatched in-process through the app. Each sub-request keeps its own status.
+ * go to that parent's Writer in one call, committed in one D1 transaction; consecutive reads
+ * (GET, HEAD) are dispatched together, up to READS_IN_FLIGHT at once; everything else is
+ * dispatched in-process through the app, one at a time. Each sub-request keeps its own status.
  */
 import type { Hono } from "hono";
 import { presetIdentity, type Authenticator, type Identity } from "../auth/identity";
@@ -30,6 +31,9 @@ export interface BatchEntry {
 }
 
 const WRITE_METHODS = new Set<string>(["POST", "PUT", "PATCH", "DELETE"]);
+const READ_METHODS = new Set<string>(["GET", "HEAD"]);
+/** Consecutive reads dispatched at once, at most. */
+const READS_IN_FLIGHT = 10;
 const MAX_REDIRECTS = 2;
 
 interface Pending {
@@ -98,7 +102,16 @@ export async function runBatch(context: BatchContext, requests: SubRequest[]): P
     return identity;
   };
 
+  // Consecutive reads run at once: no write of this batch lies between them.
+  let reads: { index: number; dispatched: Dispatched }[] = [];
+  const runReads = async (): Promise<void> => {
+    const run = reads;
+    reads = [];
+    await Promise.all(run.map(async ({ index, dispatched }) => (entries[index] = await dispatch(context, dispatched))));
+  };
+
   const flush = async (): Promise<void> => {
+    await runReads();
     if (pending === null) return;
     const group = pending;
     pending = null;
@@ -169,9 +182,17 @@ export async function runBatch(context: BatchContext, requests: SubRequest[]): P
       }
       continue;
     }
-    await flush();
+    const read = READ_METHODS.has(request.method);
+    // Queued reads come before a pending write in the batch: flush runs them first.
+    if (!read || pending !== null) await flush();
     const identity = await identityFor(headers.get("Authorization") ?? "");
-    entries[index] = await dispatch(context, { method: request.method, url, headers, body, identity, sentPath });
+    const dispatched: Dispatched = { method: request.method, url, headers, body, identity, sentPath };
+    if (read) {
+      reads.push({ index, dispatched });
+      if (reads.length >= READS_IN_FLIGHT) await runReads();
+      continue;
+    }
+    entries[index] = await dispatch(context, dispatched);
   }
   await flush();
   return entries;

@@ -204,6 +204,26 @@ describe("sequential execution", () => {
     expect(header(responses[8], "Total-Records")).toBe("1");
   });
 
+  test("reads run together but keep their place: those before a write never see it, 22 reads answer in order", async () => {
+    const { records } = await recordFixture();
+    const ids = Array.from({ length: 11 }, (_, i) => `r${i}`);
+    const responses = await runBatch([
+      ...ids.map((id) => ({ method: "GET", path: `${records}/${id}` })),
+      { method: "PUT", path: `${records}/r3`, body: { data: { v: 3 } } },
+      { method: "PUT", path: `${records}/r7`, body: { data: { v: 7 } } },
+      ...ids.map((id) => ({ method: "GET", path: `${records}/${id}` })),
+    ]);
+    expect(statuses(responses)).toEqual([
+      ...ids.map(() => 404),
+      201,
+      201,
+      ...ids.map((id) => (id === "r3" || id === "r7" ? 200 : 404)),
+    ]);
+    expect(responses.slice(13).map((response) => response.path)).toEqual(ids.map((id) => `/v1${records}/${id}`));
+    expect(responses[16]?.body.data).toMatchObject({ id: "r3", v: 3 });
+    expect(responses[20]?.body.data).toMatchObject({ id: "r7", v: 7 });
+  });
+
   test("a record can be written into a collection created earlier in the same batch", async () => {
     const bid = await createBucket();
     const cid = uid("c");
