@@ -13,7 +13,9 @@
 //   one line and exit 1. A rerun, once the cause is removed, finishes what was left.
 // - With --checkpoint FILE, finished collections and the last acknowledged record of the
 //   current one are kept in FILE; a rerun skips them.
-// - Records are written through /v1/batch, `batch_max_requests` (target's hello) per batch;
+// - Records are written through /v1/batch, `batch_max_requests` (target's hello) per batch,
+//   --parallel batches in flight (a create keeps a forced timestamp in the past, so batches
+//   may commit in any order), one source page written while the next is read;
 //   a record with an attachment is downloaded from the source and uploaded through the
 //   target's attachment route (multipart beyond its part size), in its place in the order.
 // - Not copied: tombstones, history, accounts.
@@ -24,7 +26,7 @@ import { Checkpoint } from "../lib/checkpoint.mjs";
 import { sameImported } from "../lib/compare.mjs";
 import { CliError } from "../lib/errors.mjs";
 import { Client, envelopeMessage, refusal } from "../lib/http.mjs";
-import { authOption, credentials } from "../lib/options.mjs";
+import { authOption, credentials, positiveInteger } from "../lib/options.mjs";
 import { plural, Progress } from "../lib/progress.mjs";
 import { bucketIds, paths, readBucket, recordCount, recordPages } from "../lib/source.mjs";
 
@@ -112,22 +114,33 @@ class Importer {
     const label = `${bid}/${cid}`;
     const state = this.checkpoint.of(uri);
     if (state.finished) return;
-    const size = await this.to.batchSize();
     const withFiles = this.options.attachments && (await this.from.hello()).capabilities?.attachments !== undefined;
     let after = state.after;
     let pending = [];
-    const flush = async () => {
+    let writing = Promise.resolve();
+    // Starts writing `pending` once the previous write is done, so one page is written while
+    // the next is read; the checkpoint follows the writes in their order.
+    const startWrite = async () => {
+      await writing;
       if (pending.length === 0) return;
-      await this.put(pending.map((record) => ({ kind: "record", path: paths.record(bid, cid, record.data.id), object: record })));
-      after = pending[pending.length - 1].data.last_modified;
-      this.progress?.add(pending.length, label);
+      const records = pending;
       pending = [];
-      this.checkpoint.advance(uri, after);
+      writing = this.put(records.map((record) => ({ kind: "record", path: paths.record(bid, cid, record.data.id), object: record }))).then(() => {
+        after = records[records.length - 1].data.last_modified;
+        this.progress?.add(records.length, label);
+        this.checkpoint.advance(uri, after);
+      });
+      // Handled where it is awaited; this only keeps a failure during the next read from being "unhandled".
+      writing.catch(() => {});
+    };
+    const drain = async () => {
+      await startWrite();
+      await writing;
     };
     for await (const page of recordPages(this.from, bid, cid, { after, permissions: this.options.recordPermissions })) {
       for (const record of page) {
         if (withFiles && record.data.attachment?.location) {
-          await flush();
+          await drain();
           await this.uploadRecord(bid, cid, record);
           after = record.data.last_modified;
           this.progress?.add(1, label);
@@ -135,10 +148,10 @@ class Importer {
           continue;
         }
         pending.push(record);
-        if (pending.length >= size) await flush();
       }
+      await startWrite();
     }
-    await flush();
+    await drain();
     this.checkpoint.advance(uri, after, true);
   }
 
@@ -179,8 +192,9 @@ class Importer {
 }
 
 async function run(options) {
-  const from = new Client(options.from, options.fromAuth ?? credentials(options.auth));
-  const to = new Client(options.to, credentials(options.auth));
+  const parallel = { parallel: options.parallel };
+  const from = new Client(options.from, options.fromAuth ?? credentials(options.auth), parallel);
+  const to = new Client(options.to, credentials(options.auth), parallel);
   const started = Date.now();
   try {
     await Promise.all([from.authenticated(), to.authenticated()]);
@@ -212,6 +226,7 @@ export function register(program) {
     .option("--from-auth <user:pass>", "credentials of the source")
     .option("--bucket <id>", "only this bucket")
     .option("--checkpoint <file>", "keep progress in this file; a rerun resumes from it")
+    .option("--parallel <n>", "batches in flight on each server", positiveInteger, 4)
     .addOption(new Option("--no-record-permissions", "do not read each record's permissions (faster; records get the target's defaults)"))
     .addOption(new Option("--no-attachments", "copy attachment metadata only, not the files"))
     .action(run);

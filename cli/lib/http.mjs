@@ -48,8 +48,10 @@ export class Client {
   /**
    * @param {string} server base URL, /v1 added when missing
    * @param {string | undefined} auth `user:password`, or nothing for anonymous requests
+   * @param {{parallel?: number}} options `parallel`: batches of one `batch()` call in flight at once
    */
-  constructor(server, auth) {
+  constructor(server, auth, { parallel = 1 } = {}) {
+    this.parallel = parallel;
     this.base = apiUrl(server);
     try {
       this.transport = new URL(this.base).protocol === "https:" ? https : http;
@@ -153,18 +155,28 @@ export class Client {
 
   /**
    * Runs sub-requests `{method, path, body?, headers?}` (paths without /v1) through /v1/batch,
-   * in order, in as many batches as the server's limit asks; resolves one `{status, body}` per request.
+   * in as many batches as the server's limit asks, `this.parallel` of them in flight; resolves
+   * one `{status, body}` per request, in order. Batches may commit in any order: callers send
+   * together only requests that do not depend on each other.
    */
   async batch(requests) {
     const size = await this.batchSize();
-    const responses = [];
     const prefix = new URL(this.base).pathname;
+    const chunks = [];
     for (let start = 0; start < requests.length; start += size) {
-      const chunk = requests.slice(start, start + size).map((r) => ({ ...r, path: `${prefix}${r.path}` }));
-      const answer = await this.json("POST", "/batch", { requests: chunk });
-      responses.push(...answer.responses.map((r) => ({ status: r.status, body: r.body })));
+      chunks.push(requests.slice(start, start + size).map((r) => ({ ...r, path: `${prefix}${r.path}` })));
     }
-    return responses;
+    const answers = new Array(chunks.length);
+    let next = 0;
+    const worker = async () => {
+      while (next < chunks.length) {
+        const index = next++;
+        const answer = await this.json("POST", "/batch", { requests: chunks[index] });
+        answers[index] = answer.responses.map((r) => ({ status: r.status, body: r.body }));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.parallel, chunks.length) }, worker));
+    return answers.flat();
   }
 
   /** Raw download of a file (attachments). */

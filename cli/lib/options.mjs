@@ -1,6 +1,6 @@
 // Options shared by several commands.
 import process from "node:process";
-import { Option } from "commander";
+import { InvalidArgumentError, Option } from "commander";
 
 /**
  * Adds `-a, --auth <user:pass>` to `command`.
@@ -13,4 +13,11 @@ export function authOption(command, description = "basic auth credentials of the
 /** The credentials of `--auth`, else $KINTO_AUTH, else none. */
 export function credentials(given) {
   return given ?? (process.env.KINTO_AUTH || undefined);
+}
+
+/** Commander's parser of an option that takes an integer ≥ 1. */
+export function positiveInteger(value) {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1) throw new InvalidArgumentError("not an integer ≥ 1");
+  return number;
 }
