@@ -1,14 +1,14 @@
 /**
  * A search `Query` → one SQL condition on a row of `objects`, 0 or 1 (never NULL), so it can
- * be negated and summed (`should`). Keyword clauses use `field-sql.ts`'s expressions, the
- * same as list filters (`json_extract(data, '$."f"')`), so expression indexes declared for
- * list filters serve them; without one they scan the collection. Text clauses read FTS5.
+ * be negated and summed (`should`). Keyword clauses on strings use the list filters' (rank,
+ * value) pair, so the collection's declared indexes (its `search.keyword` fields among them)
+ * serve them; without one they scan the collection. Text clauses read FTS5.
  */
 import { sql, type SQL } from "drizzle-orm";
 import { isNumeric } from "../../json/numbers";
-import { FALSE, TRUE } from "../../protocol/query/compare-sql";
+import { compareSql, FALSE, TRUE } from "../../protocol/query/compare-sql";
 import { jsonEqualsSql } from "../../protocol/query/equals-sql";
-import { fieldSql } from "../../protocol/query/field-sql";
+import { fieldSql, orderedPair } from "../../protocol/query/field-sql";
 import { numberSql } from "../../protocol/query/number-sql";
 import { objects } from "../../storage/schema";
 import { rankOf, RANK } from "../../protocol/query/values";
@@ -35,9 +35,10 @@ function scalarEquals(field: string, values: JsonValue[]): SQL {
   const strings = values.filter((value): value is string => typeof value === "string");
   const others = values.filter((value) => typeof value !== "string");
   const conditions: SQL[] = others.map((value) => jsonEqualsSql(f.type, f.value, value));
-  // One IN over the strings: `json_extract(...) IN (...)` is what an expression index serves.
-  if (strings.length === 1 && strings[0] !== undefined) conditions.push(jsonEqualsSql(f.type, f.value, strings[0]));
-  if (strings.length > 1) conditions.push(sql`(${f.type} IS 'text' AND ${f.value} IN (SELECT value FROM json_each(${JSON.stringify(strings)})))`);
+  // Strings through the (rank, value) pair of the list filters: what a declared index holds.
+  const pair = orderedPair(f);
+  if (strings.length === 1 && strings[0] !== undefined) conditions.push(compareSql(f, "=", strings[0]));
+  if (strings.length > 1) conditions.push(sql`(${pair.rank} = ${sql.raw(String(RANK.string))} AND ${pair.value} IN (SELECT value FROM json_each(${JSON.stringify(strings)})))`);
   if (conditions.length === 0) return FALSE;
   return conditions.length === 1 && conditions[0] !== undefined ? conditions[0] : sql`(${sql.join(conditions, sql` OR `)})`;
 }
