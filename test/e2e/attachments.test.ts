@@ -3,7 +3,7 @@
 // base_url serves the bytes, removeAttachment nulls the field and the file is deleted.
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { makeClient, uniqueId } from "./client";
+import { makeClient, serverUrl, uniqueId } from "./client";
 
 interface Metadata {
   filename: string;
@@ -70,5 +70,26 @@ describe("kinto-http attachments against wrangler dev", () => {
     await client.bucket(bid).createCollection("c");
     const refused = client.bucket(bid).collection("c").addAttachment(dataUri("MZ", "application/octet-stream", "virus.exe"));
     await expect(refused).rejects.toThrow(/File extension is not allowed/);
+  });
+
+  it("a 3 MB form upload refused early (401, a 400 mid-body) gets its answer, not a reset; accepted when allowed", async () => {
+    const client = makeClient();
+    const bid = uniqueId("att");
+    await client.createBucket(bid);
+    await client.bucket(bid).createCollection("c");
+    const bytes = Buffer.alloc(3 * 1024 * 1024, "kinto ");
+    const upload = (filename: string, auth: Record<string, string> = { Authorization: `Basic ${btoa("alice:s3cret")}` }) => {
+      const form = new FormData();
+      form.append("attachment", new Blob([bytes], { type: "text/plain" }), filename);
+      return fetch(`${serverUrl()}/buckets/${bid}/collections/c/records/${uniqueId("r")}/attachment`, { method: "POST", headers: auth, body: form });
+    };
+    // Refused before the form is read: the answer still arrives whole.
+    expect((await upload("big.txt", {})).status).toBe(401);
+    const refused = await upload("big.exe");
+    expect(refused.status).toBe(400);
+    expect((await refused.json()).message).toMatch(/File extension is not allowed/);
+    const accepted = await upload("big.txt");
+    expect(accepted.status).toBe(201);
+    expect((await accepted.json()).hash).toBe(createHash("sha256").update(bytes).digest("hex"));
   });
 });

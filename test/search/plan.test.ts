@@ -9,6 +9,7 @@ import { createBucket, ok } from "../resources/helpers";
 import { parseSearchRequest } from "../../src/plugins/search/request";
 import { querySql } from "../../src/plugins/search/query-sql";
 import { resourceNameSql, toQuery } from "../../src/storage/sql";
+import type { JsonObject } from "../../src/wire";
 
 let collectionUri = "";
 const fields = { text: ["target.version"], keyword: ["source.product", "target.channel"] };
@@ -19,7 +20,7 @@ beforeAll(async () => {
   await ok({ method: "PUT", url: collectionUri, body: { data: { search: fields } } });
 });
 
-test.each([
+test.each<[string, JsonObject]>([
   ["term", { term: { "source.product": "firefox" } }],
   ["terms", { terms: { "source.product": ["firefox", "fenix"] } }],
   ["a bool filter of two terms", { bool: { filter: [{ term: { "source.product": "firefox" } }, { term: { "target.channel": "beta" } }] } }],

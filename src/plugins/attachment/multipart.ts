@@ -154,8 +154,10 @@ class ByteReader {
     }
   }
 
-  cancel(): void {
-    void this.reader.cancel().catch(() => {});
+  /** Reads and drops what is left of the body (see DISCARD_BYTES), then lets it go. */
+  async discardRest(): Promise<void> {
+    this.buffered = new Uint8Array(0);
+    await discardChunks(this.reader);
   }
 }
 
@@ -234,6 +236,30 @@ export async function* parts(body: ReadableStream<Uint8Array>, boundary: string)
       if (progress.state !== "read") for await (const chunk of reader.chunksUntil(delimiter)) void chunk;
     }
   } finally {
-    reader.cancel();
+    await reader.discardRest();
   }
+}
+
+/**
+ * Bytes of an unread request body read and dropped before an answer, at most: `wrangler dev`
+ * resets the connection of a request answered before its body was read, so the client sees
+ * ECONNRESET instead of the answer (an early 4xx on an upload). Past this the body is
+ * cancelled (the platform's own body limit is 100 MB).
+ */
+export const DISCARD_BYTES = 128 * 1024 * 1024;
+
+async function discardChunks(reader: ReturnType<typeof chunkReader>): Promise<void> {
+  try {
+    let read = 0;
+    for (let chunk = await reader.read(); chunk !== null && read <= DISCARD_BYTES; chunk = await reader.read()) read += chunk.length;
+  } catch {
+    // The client went away: nothing to answer.
+  }
+  await reader.cancel().catch(() => {});
+}
+
+/** Discards a request body nothing has read yet (see DISCARD_BYTES). */
+export async function discardBody(request: Request): Promise<void> {
+  if (request.body === null || request.body.locked || request.bodyUsed) return;
+  await discardChunks(chunkReader(request.body));
 }

@@ -21,7 +21,7 @@ import { authorizeRecordWrite } from "./authorize";
 import { abandonUpload, claimKey, filesBucket } from "./files";
 import { extensionOf, isStorableKey, locationOf, MAX_KEY_BYTES, storageKey, type RecordPath } from "./keys";
 import { ATTACHMENT_WRITER } from "./listener";
-import { boundaryOf, MultipartError, parts, type Part } from "./multipart";
+import { boundaryOf, discardBody, MultipartError, parts, type Part } from "./multipart";
 import { attachmentSettings, resourceSettings } from "./settings";
 import { FileTooLarge, storeFile } from "./upload";
 
@@ -228,9 +228,15 @@ export async function commitUpload(c: AppContext, record: RecordPath, upload: Up
 
 export async function postAttachment(c: AppContext): Promise<Response> {
   const record = recordOf(c);
-  await authorizeRecordWrite(c, targetOf(record));
-  const { upload, fields } = await readForm(c, record);
-  return commitUpload(c, record, upload, fields);
+  try {
+    await authorizeRecordWrite(c, targetOf(record));
+    const { upload, fields } = await readForm(c, record);
+    return await commitUpload(c, record, upload, fields);
+  } catch (error) {
+    // A refusal before the form was read (401, 403, 404, a wrong Content-Type) still reads it.
+    await discardBody(c.req.raw);
+    throw error;
+  }
 }
 
 export async function deleteAttachment(c: AppContext): Promise<Response> {
