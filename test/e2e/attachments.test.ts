@@ -87,9 +87,9 @@ describe("kinto-http attachments against wrangler dev", () => {
     expect((await upload("big.txt", {})).status).toBe(401);
     const refused = await upload("big.exe");
     expect(refused.status).toBe(400);
-    expect((await refused.json()).message).toMatch(/File extension is not allowed/);
+    expect(((await refused.json()) as { message: string }).message).toMatch(/File extension is not allowed/);
     const accepted = await upload("big.txt");
     expect(accepted.status).toBe(201);
-    expect((await accepted.json()).hash).toBe(createHash("sha256").update(bytes).digest("hex"));
+    expect(((await accepted.json()) as { hash: string }).hash).toBe(createHash("sha256").update(bytes).digest("hex"));
   });
 });
