@@ -78,8 +78,8 @@ export class Server {
     if (this.user !== null) headers.Authorization = `Basic ${Buffer.from(this.user).toString("base64")}`;
     const url = /^https?:/.test(path) ? path : `${this.base}${path}`;
     const init = { method, headers, body: body === undefined ? undefined : JSON.stringify(body) };
-    // A kept-alive socket may be closed by the server as it is reused: a read is sent again once.
-    const response = await fetch(url, init).catch((error: unknown) => (method === "GET" ? fetch(url, init) : Promise.reject(error)));
+    // A kept-alive socket may be closed by the server as it is reused: an idempotent request is sent again once.
+    const response = await fetch(url, init).catch((error: unknown) => (method === "GET" || method === "PUT" ? fetch(url, init) : Promise.reject(error)));
     const text = await response.text();
     return { status: response.status, headers: response.headers, body: text === "" ? null : JSON.parse(text) };
   }
