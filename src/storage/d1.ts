@@ -287,18 +287,8 @@ export function mutationStatements(mutation: Mutation): SQL[] {
             last_modified = excluded.last_modified, data = excluded.data, deleted = excluded.deleted`,
       ];
     }
-    case "acl": {
-      const statements = [sql`DELETE FROM access_control_entries WHERE object_id = ${mutation.uri}`];
-      const rows = Object.entries(mutation.permissions).flatMap(([permission, principals]) =>
-        principals.map((principal) => sql`(${mutation.uri}, ${permission}, ${principal})`),
-      );
-      // At most 100 bound parameters per statement: 33 rows of three.
-      for (let i = 0; i < rows.length; i += 33) {
-        statements.push(sql`INSERT OR IGNORE INTO access_control_entries (object_id, permission, principal)
-          VALUES ${sql.join(rows.slice(i, i + 33), sql`, `)}`);
-      }
-      return statements;
-    }
+    case "acl":
+      return [sql`DELETE FROM access_control_entries WHERE object_id = ${mutation.uri}`, ...aclRowsStatements([mutation])];
     case "touch": {
       const { list, lastModified } = mutation;
       return [
@@ -359,15 +349,12 @@ export function mutationStatements(mutation: Mutation): SQL[] {
 }
 
 /**
- * An `append` as multi-row statements: the objects and their ACL entries travel as JSON arrays
+ * An `append` as multi-row statements: the objects and their ACL rows travel as JSON arrays
  * (one bound value per chunk), row `key` of a chunk getting the chunk's first timestamp + key.
  */
 function appendStatements({ list, floor, objects }: Extract<Mutation, { kind: "append" }>): SQL[] {
   if (objects.length === 0) return [];
   const rows = objects.map((object) => [object.id, JSON.stringify(object.data)]);
-  const entries = objects.flatMap(({ acl }) =>
-    acl === null ? [] : Object.entries(acl.permissions).flatMap(([permission, principals]) => principals.map((principal) => [acl.uri, permission, principal])),
-  );
   return [
     ...jsonChunks(rows).map(
       (chunk) => sql`INSERT INTO objects (id, parent_id, resource_name, last_modified, data, deleted)
@@ -375,11 +362,19 @@ function appendStatements({ list, floor, objects }: Extract<Mutation, { kind: "a
         FROM json_each(${chunk}) WHERE true`,
     ),
     followNewestSql(list),
-    ...jsonChunks(entries).map(
-      (chunk) => sql`INSERT OR IGNORE INTO access_control_entries (object_id, permission, principal)
-        SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]') FROM json_each(${chunk})`,
-    ),
+    ...aclRowsStatements(objects.flatMap(({ acl }) => (acl === null ? [] : [acl]))),
   ];
+}
+
+/** Inserts the ACL rows of objects (kept where present) as `[uri, permission, principal]` JSON arrays. */
+function aclRowsStatements(acls: readonly { uri: string; permissions: Permissions }[]): SQL[] {
+  const rows = acls.flatMap(({ uri, permissions }) =>
+    Object.entries(permissions).flatMap(([permission, principals]) => principals.map((principal) => [uri, permission, principal])),
+  );
+  return jsonChunks(rows).map(
+    (chunk) => sql`INSERT OR IGNORE INTO access_control_entries (object_id, permission, principal)
+      SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]') FROM json_each(${chunk})`,
+  );
 }
 
 /**

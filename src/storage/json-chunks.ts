@@ -1,5 +1,5 @@
 /** Bytes of JSON per bound value of a multi-row statement: D1 binds values of at most 2,000,000 bytes. */
-export const JSON_PARAM_BYTES = 500_000;
+const JSON_PARAM_BYTES = 500_000;
 
 /**
  * `items` as JSON array texts of at most JSON_PARAM_BYTES each (an item bigger than that alone),

@@ -36,9 +36,11 @@ function scalarEquals(field: string, values: JsonValue[]): SQL {
   const others = values.filter((value) => typeof value !== "string");
   const conditions: SQL[] = others.map((value) => jsonEqualsSql(f.type, f.value, value));
   // Strings through the (rank, value) pair of the list filters: what a declared index holds.
-  const pair = orderedPair(f);
   if (strings.length === 1 && strings[0] !== undefined) conditions.push(compareSql(f, "=", strings[0]));
-  if (strings.length > 1) conditions.push(sql`(${pair.rank} = ${sql.raw(String(RANK.string))} AND ${pair.value} IN (SELECT value FROM json_each(${JSON.stringify(strings)})))`);
+  if (strings.length > 1) {
+    const pair = orderedPair(f);
+    conditions.push(sql`(${pair.rank} = ${sql.raw(String(RANK.string))} AND ${pair.value} IN (SELECT value FROM json_each(${JSON.stringify(strings)})))`);
+  }
   if (conditions.length === 0) return FALSE;
   return conditions.length === 1 && conditions[0] !== undefined ? conditions[0] : sql`(${sql.join(conditions, sql` OR `)})`;
 }
