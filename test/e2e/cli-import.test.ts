@@ -171,7 +171,11 @@ describe("kinto-edge import", () => {
     expect(live).toEqual(await recordsOf(api, bid));
   });
 
-  it("bad input: unreachable server (3), refused credentials (1), a broken checkpoint (2)", async () => {
+  it("bad input: unreachable server (3), refused credentials (1), a broken checkpoint or --parallel (2)", async () => {
+    const parallel = runCli("import", "--from", serverUrl(), "--to", target.url, "--parallel", "0");
+    expect(parallel.status).toBe(2);
+    expect(parallel.stderr).toContain("option '--parallel <n>' argument '0' is invalid. not an integer ≥ 1");
+
     const port = await new Promise<number>((resolve) => {
       const probe = createServer().listen(0, "127.0.0.1", () => {
         const address = probe.address();
