@@ -76,3 +76,13 @@ export const SEARCH_METADATA = {
   text: ["target.version"],
   keyword: ["source.product", "target.channel", "target.platform", "target.locale", "build.date"],
 };
+
+/**
+ * The indexes a Buildhub deployment declares for its UI's faceted query (search.mjs FACETED):
+ * the filter fields, then the aggregated field (the total and the version buckets are read
+ * from this index alone), and the filter fields, then the sort field (the hits in index order).
+ */
+export const FACET_INDEXES = [
+  ["source.product", "target.channel", "target.version"],
+  ["source.product", "target.channel", "build.date"],
+];

@@ -1,11 +1,11 @@
 // Scenario (s): search on a Buildhub-sized collection (issue #15). Seeds BENCH_S_RECORDS
 // Buildhub-like records (buildhub-records.mjs) into a collection declaring `search`
-// metadata, then times sequential POST …/search requests:
+// metadata and the faceted query's indexes (FACET_INDEXES), then times sequential POST …/search requests:
 //   - faceted: bool filter on product + channel, terms aggregation on target.version, top 10 by build.date (target p50 < 100 ms);
 //   - full text: match_phrase_prefix on a version prefix, `57.0b` (target p50 < 50 ms);
 // and wrk POSTs of one record into a collection with text indexing (search metadata) and
 // into one without (ratio target ≥ 0.8).
-import { record, SEARCH_METADATA } from "./buildhub-records.mjs";
+import { FACET_INDEXES, record, SEARCH_METADATA } from "./buildhub-records.mjs";
 
 export const FACETED = {
   size: 10,
@@ -65,7 +65,7 @@ export async function searchScenario(ctx) {
   const { kinto, api, expectOk, measure, log, bucket } = ctx;
   const cid = "buildhub";
   const collection = `/buckets/${bucket}/collections/${cid}`;
-  await expectOk(kinto, "PUT", collection, { data: { search: SEARCH_METADATA } });
+  await expectOk(kinto, "PUT", collection, { data: { search: SEARCH_METADATA, indexes: FACET_INDEXES } });
   await expectOk(kinto, "PUT", `${collection}-plain`, { data: {} });
   log(`  (s) seeding ${ctx.records} Buildhub-like records`);
   const seeded = await seedBuildhub(kinto, api, `${collection}/records`, ctx.records, ctx.seedBatch, ctx.seedConcurrency, log);

@@ -6,13 +6,15 @@
  * expression index, partial to the collection's records:
  *
  *   CREATE INDEX objects_declared_<hash> ON objects(parent_id, resource_name,
- *     <rank of group>, <value of group>, …, last_modified)
+ *     <rank of group>, <value of group>, …, last_modified, deleted)
  *     WHERE parent_id = '<collection uri>' AND resource_name = 'record'
  *
  * The expressions are those of the list queries (protocol/query/field-sql.ts `orderedPair`),
  * so SQLite's planner matches a filter (equality on the leading fields) and a sort (the next
  * field, then `last_modified`) with them; list queries inline the parent id so that the
- * partial index applies (storage/list.ts, `parentIdSql`). Only the collection's own writes pay for them.
+ * partial index applies (storage/list.ts, `parentIdSql`). `deleted` last: a count of live
+ * records or a grouping of them on the indexed fields (search aggregations) reads the index
+ * alone. Only the collection's own writes pay for them.
  *
  * Indexes are created and dropped at run time by the Writer of the collection's bucket, in
  * the transaction of the collection write (writer/declared-indexes.ts); migrations never see
@@ -30,6 +32,11 @@ import { parentIdCondition, toQuery } from "./sql";
 export type IndexedFields = readonly string[];
 
 const NAME_PREFIX = "objects_declared_";
+/**
+ * Part of every name's hash: a new value when the index's columns change, so the next write
+ * of each collection replaces its indexes (the Writer drops the names it does not want).
+ */
+const LAYOUT = "2";
 const FIELD = /^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$/;
 /** Plain columns, indexed for every list already. */
 const ALWAYS_INDEXED = new Set(["id", "last_modified"]);
@@ -90,7 +97,7 @@ function fnv1a64(text: string): string {
 }
 
 export function declaredIndexName(collectionUri: string, fields: IndexedFields): string {
-  return `${NAME_PREFIX}${fnv1a64(`${collectionUri}\n${fields.join("\n")}`)}`;
+  return `${NAME_PREFIX}${fnv1a64(`${LAYOUT}\n${collectionUri}\n${fields.join("\n")}`)}`;
 }
 
 /** A query expression without bound parameters, unqualified (index expressions cannot name the table). */
@@ -107,7 +114,7 @@ export function createDeclaredIndexSql(collectionUri: string, fields: IndexedFie
   });
   return sql.raw(
     `CREATE INDEX IF NOT EXISTS "${declaredIndexName(collectionUri, fields)}" ON objects ` +
-      `(parent_id, resource_name, ${columns.join(", ")}, last_modified) ` +
+      `(parent_id, resource_name, ${columns.join(", ")}, last_modified, deleted) ` +
       `WHERE ${parentIdCondition(collectionUri)} AND resource_name = 'record'`,
   );
 }

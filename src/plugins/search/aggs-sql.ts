@@ -1,43 +1,50 @@
 /**
  * One SQL statement per aggregation, over the rows matched by `where` (in `objects`):
  *
+ *   `grouped`: the matched rows grouped by the keys of every terms level of the path (and
+ *   the max/min of a metric in each group), read once. The keys are the list order's
+ *   (rank, value) pair (field-sql.ts `orderedPair`), so a declared index on the filter fields
+ *   followed by the aggregated field serves the grouping from the index alone, in index order;
  *   terms at depth d: levels L1..Ld as CTEs, each the top `size` buckets of its field within
- *   every bucket of the level above (window `row_number()`), plus the count of matched rows
- *   with a value in that parent bucket (for `sum_other_doc_count`);
- *   max/min at depth d: the levels above it, grouped.
+ *   every bucket of the level above (window `row_number()` over the summed group counts),
+ *   plus the count of matched rows with a value in that parent bucket (for `sum_other_doc_count`);
+ *   max/min at depth d: the levels above it, the group metrics combined.
  *
- * Bucket keys are scalar values only (strings, numbers, booleans): `(r, k)` is the cross-type
- * rank (field-sql.ts `rankOfType`) and the `json_extract` value, so `true` and `1` differ.
- * Ties in `_count` order by key ascending, as Elasticsearch does.
+ * Bucket keys are scalar values only (strings, numbers, booleans: ranks 1 to 3), so `true`
+ * and `1` differ. Ties in `_count` order by key ascending, as Elasticsearch does.
  */
 import { sql, type SQL } from "drizzle-orm";
-import { fieldSql, rankOfType } from "../../protocol/query/field-sql";
+import { fieldSql, orderedPair } from "../../protocol/query/field-sql";
+import { RANK } from "../../protocol/query/values";
 import type { Agg, TermsOrder } from "./request";
 
 type Terms = Extract<Agg, { kind: "terms" }>;
+type Metric = { kind: "max" | "min"; field: string };
 
-/** `(rank, value)` of a scalar field value; rank NULL when missing, null, an array or an object. */
-function keyColumns(field: string, i: number): SQL {
-  const f = fieldSql(field);
-  const r = sql.raw(`r${i}`);
-  const k = sql.raw(`k${i}`);
-  if (f.kind === "column") return sql`${sql.raw(String(f.rank))} AS ${r}, ${f.column} AS ${k}`;
-  return sql`(CASE WHEN ${f.type} IN ('text', 'integer', 'real', 'true', 'false') THEN ${rankOfType(f.type)} END) AS ${r}, ${f.value} AS ${k}`;
+/** A key of rank `r<i>` is a bucket key: a string, a number or a boolean. */
+function scalar(column: string): string {
+  return `${column} BETWEEN ${RANK.string} AND ${RANK.boolean}`;
 }
 
-function metricColumn(field: string): SQL {
+function keyColumns(field: string, i: number): SQL {
+  const pair = orderedPair(fieldSql(field));
+  return sql`${pair.rank} AS ${sql.raw(`r${i}`)}, ${pair.value} AS ${sql.raw(`k${i}`)}`;
+}
+
+/** The metric's value: numbers only, NULL otherwise (ignored by max/min). */
+function metricValue(field: string): SQL {
   const f = fieldSql(field);
-  if (f.kind === "column") return sql`${f.column} AS mv`;
-  return sql`(CASE WHEN ${f.type} IN ('integer', 'real') THEN ${f.value} END) AS mv`;
+  if (f.kind === "column") return f.column;
+  return sql`(CASE WHEN ${f.type} IN ('integer', 'real') THEN ${f.value} END)`;
 }
 
 function orderTerms(order: TermsOrder, d: number): string {
-  const key = (direction: string) => `m.r${d} ${direction}, m.k${d} ${direction}`;
+  const key = (direction: string) => `g.r${d} ${direction}, g.k${d} ${direction}`;
   switch (order) {
     case "count_desc":
-      return `count(*) DESC, ${key("ASC")}`;
+      return `sum(g.n) DESC, ${key("ASC")}`;
     case "count_asc":
-      return `count(*) ASC, ${key("ASC")}`;
+      return `sum(g.n) ASC, ${key("ASC")}`;
     case "key_asc":
       return key("ASC");
     case "key_desc":
@@ -54,35 +61,36 @@ function cols(upTo: number, alias = ""): string {
 function levels(path: Terms[]): SQL[] {
   return path.map((agg, index) => {
     const d = index + 1;
-    const keys = Array.from({ length: d }, (_, i) => `m.r${i + 1} AS r${i + 1}, m.k${i + 1} AS k${i + 1}`).join(", ");
+    const keys = Array.from({ length: d }, (_, i) => `g.r${i + 1} AS r${i + 1}, g.k${i + 1} AS k${i + 1}`).join(", ");
     const join = index === 0 ? "" : ` JOIN L${index} USING (${cols(index)})`;
-    const partition = index === 0 ? "" : `PARTITION BY ${cols(index, "m.")} `;
-    return sql`${sql.raw(`L${d} AS (SELECT * FROM (SELECT ${keys}, count(*) AS n, row_number() OVER (${partition}ORDER BY ${orderTerms(agg.order, d)}) AS rn
-      FROM matched AS m${join} WHERE m.r${d} IS NOT NULL GROUP BY ${cols(d, "m.")}) WHERE rn <= `)}${agg.size})`;
+    const partition = index === 0 ? "" : `PARTITION BY ${cols(index, "g.")} `;
+    return sql`${sql.raw(`L${d} AS (SELECT * FROM (SELECT ${keys}, sum(g.n) AS n, row_number() OVER (${partition}ORDER BY ${orderTerms(agg.order, d)}) AS rn
+      FROM grouped AS g${join} WHERE ${scalar(`g.r${d}`)} GROUP BY ${cols(d, "g.")}) WHERE rn <= `)}${agg.size})`;
   });
 }
 
-function matchedCte(where: SQL, path: Terms[], metric: string | null): SQL {
+function groupedCte(where: SQL, path: Terms[], metric: Metric | null): SQL {
   const columns = path.map((agg, i) => keyColumns(agg.field, i + 1));
-  if (metric !== null) columns.push(metricColumn(metric));
-  return sql`matched AS (SELECT ${sql.join(columns, sql`, `)} FROM objects WHERE ${where})`;
+  columns.push(sql`count(*) AS n`);
+  if (metric !== null) columns.push(sql`${sql.raw(metric.kind)}(${metricValue(metric.field)}) AS mv`);
+  return sql`grouped AS (SELECT ${sql.join(columns, sql`, `)} FROM objects WHERE ${where} GROUP BY ${sql.raw(cols(path.length))})`;
 }
 
 /** The buckets of the last terms of `path`, with `total`: the matched rows with a value in the parent bucket. */
 export function termsSql(where: SQL, path: Terms[]): SQL {
   const d = path.length;
-  const parentMatch = Array.from({ length: d - 1 }, (_, i) => `m.r${i + 1} = L.r${i + 1} AND m.k${i + 1} = L.k${i + 1}`);
-  const condition = sql.raw([...parentMatch, `m.r${d} IS NOT NULL`].join(" AND "));
-  return sql`WITH ${matchedCte(where, path, null)}, ${sql.join(levels(path), sql`, `)}
-    SELECT L.*, (SELECT count(*) FROM matched AS m WHERE ${condition}) AS total FROM ${sql.raw(`L${d}`)} AS L ORDER BY ${sql.raw(d > 1 ? `${cols(d - 1, "L.")}, L.rn` : "L.rn")}`;
+  const parentMatch = Array.from({ length: d - 1 }, (_, i) => `g.r${i + 1} = L.r${i + 1} AND g.k${i + 1} = L.k${i + 1}`);
+  const condition = sql.raw([...parentMatch, scalar(`g.r${d}`)].join(" AND "));
+  return sql`WITH ${groupedCte(where, path, null)}, ${sql.join(levels(path), sql`, `)}
+    SELECT L.*, (SELECT sum(g.n) FROM grouped AS g WHERE ${condition}) AS total FROM ${sql.raw(`L${d}`)} AS L ORDER BY ${sql.raw(d > 1 ? `${cols(d - 1, "L.")}, L.rn` : "L.rn")}`;
 }
 
 /** max/min of `field` within each bucket of `path` (top level: one row). */
 export function metricSql(where: SQL, path: Terms[], kind: "max" | "min", field: string): SQL {
   const fn = sql.raw(kind);
-  if (path.length === 0) return sql`WITH ${matchedCte(where, path, field)} SELECT ${fn}(mv) AS value FROM matched`;
+  if (path.length === 0) return sql`SELECT ${fn}(${metricValue(field)}) AS value FROM objects WHERE ${where}`;
   const d = path.length;
-  return sql`WITH ${matchedCte(where, path, field)}, ${sql.join(levels(path), sql`, `)}
-    SELECT ${sql.raw(cols(d, "m."))}, ${fn}(m.mv) AS value FROM matched AS m JOIN ${sql.raw(`L${d}`)} USING (${sql.raw(cols(d))})
-    GROUP BY ${sql.raw(cols(d, "m."))}`;
+  return sql`WITH ${groupedCte(where, path, { kind, field })}, ${sql.join(levels(path), sql`, `)}
+    SELECT ${sql.raw(cols(d, "g."))}, ${fn}(g.mv) AS value FROM grouped AS g JOIN ${sql.raw(`L${d}`)} USING (${sql.raw(cols(d))})
+    GROUP BY ${sql.raw(cols(d, "g."))}`;
 }

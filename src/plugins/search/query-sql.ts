@@ -99,7 +99,9 @@ function textSql(query: Extract<Query, { kind: "text" }>, context: QueryContext)
   }
   const expression = ftsExpression(query.tokens, query.operator, query.prefix);
   if (expression === null) return FALSE;
-  return sql`(${objects.id} IN (SELECT d.record_id FROM search_fts JOIN search_docs AS d ON d.rowid = search_fts.rowid
+  // CROSS JOIN keeps the FTS match as the outer loop: some SQLite versions otherwise run the
+  // match once per document of the collection.
+  return sql`(${objects.id} IN (SELECT d.record_id FROM search_fts CROSS JOIN search_docs AS d ON d.rowid = search_fts.rowid
     WHERE search_fts MATCH ${expression} AND d.parent_id = ${context.collectionUri}
       AND d.field IN (SELECT value FROM json_each(${JSON.stringify(query.fields)}))))`;
 }

@@ -19,7 +19,7 @@ import type { Agg, SearchRequest } from "./request";
 type Terms = Extract<Agg, { kind: "terms" }>;
 type Row = Record<string, unknown>;
 
-interface Part {
+export interface Part {
   agg: Agg;
   path: Terms[];
   query: SQL;
@@ -77,14 +77,21 @@ export interface SearchTarget extends QueryContext {
   scope: SharedScope | null;
 }
 
-export async function runSearch(db: D1Database, request: SearchRequest, target: SearchTarget): Promise<JsonObject> {
+/** The statements of a search, in batch order: its hits, its total, then one per aggregation part. */
+export function searchStatements(request: SearchRequest, target: SearchTarget): { hits: SQL; total: SQL; parts: Part[] } {
   const conditions = [sql`parent_id = ${target.collectionUri}`, resourceNameSql("record"), sql`deleted = 0`, querySql(request.query, target)];
   if (target.scope) conditions.push(sharedIdsSql(target.scope));
   const where = sql.join(conditions, sql` AND `);
   const order = request.sort.length > 0 ? sql`${orderBySql(request.sort)}, last_modified DESC` : sql`last_modified DESC`;
-  const hits = sql`SELECT id, last_modified, data, deleted FROM objects WHERE ${where} ORDER BY ${order} LIMIT ${request.size} OFFSET ${request.from}`;
-  const total = sql`SELECT count(*) AS total FROM objects WHERE ${where}`;
-  const parts = partsOf(request.aggs, [], where);
+  return {
+    hits: sql`SELECT id, last_modified, data, deleted FROM objects WHERE ${where} ORDER BY ${order} LIMIT ${request.size} OFFSET ${request.from}`,
+    total: sql`SELECT count(*) AS total FROM objects WHERE ${where}`,
+    parts: partsOf(request.aggs, [], where),
+  };
+}
+
+export async function runSearch(db: D1Database, request: SearchRequest, target: SearchTarget): Promise<JsonObject> {
+  const { hits, total, parts } = searchStatements(request, target);
   const batch = await db.batch([hits, total, ...parts.map((part) => part.query)].map((query) => statement(db, query)));
   const results: Results = new Map();
   parts.forEach((part, i) => {
