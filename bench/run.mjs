@@ -530,10 +530,11 @@ const recordData = (i) => ({ id: `r${String(i).padStart(7, "0")}`, n: i, group: 
 
 /**
  * Creates records [0, count) in collection `cid` through /v1/batch requests of `batchSize`
- * sub-requests, `concurrency` batches in flight. Ids are explicit (r0000000…) so a retried
- * batch does not duplicate anything. Prints a progress line.
+ * sub-requests, `concurrency` batches in flight, record i's data from `dataOf(i)`. Ids are
+ * explicit (`dataOf` sets them) so a retried batch does not duplicate anything. Prints a
+ * progress line.
  */
-async function seed(server, cid, count, batchSize, concurrency, label, records = recordsPath(cid)) {
+async function seed(server, cid, count, batchSize, concurrency, label, records = recordsPath(cid), dataOf = recordData) {
   const started = Date.now();
   let next = 0;
   let chunkEnd = 0;
@@ -559,7 +560,7 @@ async function seed(server, cid, count, batchSize, concurrency, label, records =
       const to = Math.min(chunkEnd, from + batchSize);
       next = to;
       const requests = [];
-      for (let i = from; i < to; i++) requests.push({ body: { data: recordData(i) } });
+      for (let i = from; i < to; i++) requests.push({ body: { data: dataOf(i) } });
       const body = { defaults: { method: "POST", path: records }, requests };
       let attempt = 0;
       for (;;) {
@@ -971,7 +972,8 @@ async function main() {
   // (s): search on Buildhub-like records (bench/search.mjs).
   let search = null;
   if (want("s")) {
-    search = await searchScenario({ kinto, api, expectOk, measure, log, bucket: BUCKET, records: intFromEnv("BENCH_S_RECORDS", QUICK ? 20_000 : 1_200_000), samples: CFG.deepSamples, seedBatch, seedConcurrency: CFG.seedConcurrency });
+    const seedSearch = (path, count, dataOf) => seed(kinto, "search", count, seedBatch, CFG.seedConcurrency, "(s) Buildhub-like records", path, dataOf);
+    search = await searchScenario({ kinto, api, expectOk, measure, log, bucket: BUCKET, records: intFromEnv("BENCH_S_RECORDS", QUICK ? 20_000 : 1_200_000), samples: CFG.deepSamples, seed: seedSearch });
     Object.assign(rows, search.rows);
     notes.push(`(s): ${fmtInt(search.seeded.count)} Buildhub-like records seeded in ${fmtDuration(search.seeded.seconds)}; ${search.checks}; searches are ${CFG.deepSamples} sequential POSTs each.`);
   }

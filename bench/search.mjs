@@ -34,32 +34,11 @@ async function timePosts(kinto, api, path, body, samples) {
   return { rps: 1e6 / mean, p50_us: percentile(sorted, 0.5), p99_us: percentile(sorted, 0.99), mean_us: mean, samples, statuses, non2xx };
 }
 
-async function seedBuildhub(kinto, api, path, count, batchSize, concurrency, log) {
-  const started = Date.now();
-  let next = 0;
-  let lastLog = 0;
-  const worker = async () => {
-    while (next < count) {
-      const from = next;
-      const to = Math.min(count, from + batchSize);
-      next = to;
-      const requests = [];
-      for (let i = from; i < to; i++) requests.push({ body: { data: record(i) } });
-      const res = await api(kinto, "POST", "/batch", { defaults: { method: "POST", path }, requests });
-      if (res.status !== 200 || res.json.responses.some((r) => r.status !== 201)) throw new Error(`(s) seeding ${from}…${to - 1}: ${res.status} ${res.text.slice(0, 300)}`);
-      if (Date.now() - lastLog > 10_000) {
-        lastLog = Date.now();
-        log(`  (s) seeded ${to} / ${count} (${Math.round(to / ((Date.now() - started) / 1000))} records/s)`);
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  return { count, seconds: (Date.now() - started) / 1000 };
-}
-
 /**
  * Runs scenario (s) against a started kinto-edge. `ctx`: {kinto, api, expectOk, measure,
- * log, bucket, records, samples, seedBatch, seedConcurrency}. Returns its rows and notes.
+ * log, bucket, records, samples, seed(recordsPath, count, dataOf)}: the harness's seeding,
+ * which restarts the server every BENCH_RESTART_EVERY records (wrangler dev's memory).
+ * Returns its rows and notes.
  */
 export async function searchScenario(ctx) {
   const { kinto, api, expectOk, measure, log, bucket } = ctx;
@@ -68,7 +47,7 @@ export async function searchScenario(ctx) {
   await expectOk(kinto, "PUT", collection, { data: { search: SEARCH_METADATA, indexes: FACET_INDEXES } });
   await expectOk(kinto, "PUT", `${collection}-plain`, { data: {} });
   log(`  (s) seeding ${ctx.records} Buildhub-like records`);
-  const seeded = await seedBuildhub(kinto, api, `${collection}/records`, ctx.records, ctx.seedBatch, ctx.seedConcurrency, log);
+  const seeded = await ctx.seed(`${collection}/records`, ctx.records, (i) => ({ id: `b${String(i).padStart(7, "0")}`, ...record(i) }));
   const check = await expectOk(kinto, "POST", `${collection}/search`, FACETED, [200]);
   const prefix = await expectOk(kinto, "POST", `${collection}/search`, VERSION_PREFIX, [200]);
   const checks = `faceted → ${check.json.hits.total.value} hits, ${check.json.aggregations.versions.buckets.length} version buckets; 57.0b prefix → ${prefix.json.hits.total.value} hits`;

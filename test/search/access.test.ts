@@ -48,11 +48,18 @@ test("many concurrent writes, then the full-text hits equal the list", async () 
     [{ match: { v: "58.0" } }, (v: string) => v.startsWith("58.0")],
   ] as const) {
     const res = await searchOk(bid, "c", { query, size: 100 });
-    expect(hitIds(res)).toEqual(records.filter((r) => predicate(r.v)).map((r) => r.id).sort());
+    const expected = records.filter((r) => predicate(r.v)).map((r) => r.id).sort();
+    expect(hitIds(res)).toEqual(expected);
+    // A text-only query's total is counted from its documents: tombstones have none.
+    expect(res.body.hits.total.value).toBe(expected.length);
   }
   // A batch of 25 writes in one commit is indexed in that commit.
   const batch = await putRecords(bid, "c", Array.from({ length: 25 }, (_, i) => ({ v: `batch${i}` })));
   expect(hitIds(await searchOk(bid, "c", { query: { match: { v: "batch7" } } }))).toEqual([batch[7]?.id]);
+  // Deleting every record leaves no document behind.
+  await ok({ method: "DELETE", url: `/buckets/${bid}/collections/c/records` });
+  const after = await searchOk(bid, "c", { query: { match_phrase_prefix: { v: "57.0b" } } });
+  expect([after.body.hits.total.value, hitIds(after)]).toEqual([0, []]);
 });
 
 test.each([

@@ -91,19 +91,48 @@ function existsSql(field: string): SQL {
   return f.kind === "column" ? TRUE : sql`(${f.type} IS NOT NULL AND ${f.type} IS NOT 'null')`;
 }
 
-function textSql(query: Extract<Query, { kind: "text" }>, context: QueryContext): SQL {
+type TextQuery = Extract<Query, { kind: "text" }>;
+
+/** A `prefix` on a text field that is not also a keyword field: a prefix of its tokens (ES: terms of the analyzed text). */
+function tokenPrefix(query: Extract<Query, { kind: "prefix" }>, fields: SearchFields): TextQuery | null {
+  if (!fields.text.includes(query.field) || fields.keyword.includes(query.field)) return null;
+  return { kind: "text", fields: [query.field], tokens: tokensOf(query.prefix).slice(0, 1), operator: "or", prefix: true };
+}
+
+/**
+ * The record ids of the FTS documents matching `query` (one per matched field), or null when
+ * nothing can match. CROSS JOIN keeps the FTS match as the outer loop: some SQLite versions
+ * otherwise run the match once per document of the collection.
+ */
+function textMatchesSql(query: TextQuery, context: QueryContext): SQL | null {
   for (const field of query.fields) {
     if (!context.fields.text.includes(field)) {
       throw invalidParameter("body", field, `${field}: not a text field of this collection (declare it in the collection's search.text)`);
     }
   }
   const expression = ftsExpression(query.tokens, query.operator, query.prefix);
-  if (expression === null) return FALSE;
-  // CROSS JOIN keeps the FTS match as the outer loop: some SQLite versions otherwise run the
-  // match once per document of the collection.
-  return sql`(${objects.id} IN (SELECT d.record_id FROM search_fts CROSS JOIN search_docs AS d ON d.rowid = search_fts.rowid
+  if (expression === null) return null;
+  return sql`SELECT d.record_id FROM search_fts CROSS JOIN search_docs AS d ON d.rowid = search_fts.rowid
     WHERE search_fts MATCH ${expression} AND d.parent_id = ${context.collectionUri}
-      AND d.field IN (SELECT value FROM json_each(${JSON.stringify(query.fields)}))))`;
+      AND d.field IN (SELECT value FROM json_each(${JSON.stringify(query.fields)}))`;
+}
+
+function textSql(query: TextQuery, context: QueryContext): SQL {
+  const matches = textMatchesSql(query, context);
+  return matches === null ? FALSE : sql`(${objects.id} IN (${matches}))`;
+}
+
+/**
+ * The number of records matching `query` when it is one full-text clause, counted from its
+ * documents alone (no record row read): the write listener keeps exactly one document per
+ * live record and text field, in the record's transaction, so every document is of a live
+ * record. Null for any other query.
+ */
+export function textTotalSql(query: Query, context: QueryContext): SQL | null {
+  const text = query.kind === "text" ? query : query.kind === "prefix" ? tokenPrefix(query, context.fields) : null;
+  if (text === null) return null;
+  const matches = textMatchesSql(text, context);
+  return matches === null ? sql`SELECT 0 AS total` : sql`SELECT count(DISTINCT record_id) AS total FROM (${matches})`;
 }
 
 function boolSql(query: Extract<Query, { kind: "bool" }>, context: QueryContext): SQL {
@@ -126,12 +155,10 @@ export function querySql(query: Query, context: QueryContext): SQL {
       return scalarEquals(query.field, query.values);
     case "range":
       return rangeSql(query.field, query.bounds);
-    case "prefix":
-      // On a text field that is not also a keyword field, a prefix of its tokens (ES: terms of the analyzed text).
-      if (context.fields.text.includes(query.field) && !context.fields.keyword.includes(query.field)) {
-        return textSql({ kind: "text", fields: [query.field], tokens: tokensOf(query.prefix).slice(0, 1), operator: "or", prefix: true }, context);
-      }
-      return prefixSql(query.field, query.prefix);
+    case "prefix": {
+      const text = tokenPrefix(query, context.fields);
+      return text === null ? prefixSql(query.field, query.prefix) : textSql(text, context);
+    }
     case "wildcard":
       return wildcardSql(query.field, query.pattern);
     case "exists":
@@ -146,7 +173,7 @@ export function querySql(query: Query, context: QueryContext): SQL {
 /** Whether the query reads the full-text index. */
 export function usesText(query: Query, fields: SearchFields): boolean {
   if (query.kind === "text") return true;
-  if (query.kind === "prefix") return fields.text.includes(query.field) && !fields.keyword.includes(query.field);
+  if (query.kind === "prefix") return tokenPrefix(query, fields) !== null;
   if (query.kind === "bool") return [...query.must, ...query.should, ...query.mustNot].some((clause) => usesText(clause, fields));
   return false;
 }

@@ -13,7 +13,7 @@ import { sharedIdsSql, type SharedScope } from "../../storage/list";
 import { resourceNameSql, statement } from "../../storage/sql";
 import type { JsonObject, JsonValue } from "../../wire";
 import { metricSql, termsSql } from "./aggs-sql";
-import { querySql, type QueryContext } from "./query-sql";
+import { querySql, textTotalSql, type QueryContext } from "./query-sql";
 import type { Agg, SearchRequest } from "./request";
 
 type Terms = Extract<Agg, { kind: "terms" }>;
@@ -85,7 +85,7 @@ export function searchStatements(request: SearchRequest, target: SearchTarget): 
   const order = request.sort.length > 0 ? sql`${orderBySql(request.sort)}, last_modified DESC` : sql`last_modified DESC`;
   return {
     hits: sql`SELECT id, last_modified, data, deleted FROM objects WHERE ${where} ORDER BY ${order} LIMIT ${request.size} OFFSET ${request.from}`,
-    total: sql`SELECT count(*) AS total FROM objects WHERE ${where}`,
+    total: (target.scope === null ? textTotalSql(request.query, target) : null) ?? sql`SELECT count(*) AS total FROM objects WHERE ${where}`,
     parts: partsOf(request.aggs, [], where),
   };
 }
