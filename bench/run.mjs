@@ -49,6 +49,8 @@ const CFG = {
   seedBatch: intFromEnv("BENCH_SEED_BATCH", 1000),
   seedConcurrency: intFromEnv("BENCH_SEED_CONCURRENCY", 2),
   restartEvery: intFromEnv("BENCH_RESTART_EVERY", 250_000),
+  /** A seeding restarts the server sooner when its processes hold more than this (MiB; 0 = no limit). */
+  restartMiB: intFromEnv("BENCH_RESTART_MIB", 1500),
   freshServers: process.env.BENCH_FRESH_SERVERS !== "0",
   deepPage: intFromEnv("BENCH_DEEP_PAGE", 1000),
   bigQuery: process.env.BENCH_BIG_QUERY ?? "group=3&_sort=-n",
@@ -538,6 +540,7 @@ async function seed(server, cid, count, batchSize, concurrency, label, records =
   const started = Date.now();
   let next = 0;
   let chunkEnd = 0;
+  let overLimit = false;
   let done = 0;
   let lastPrint = 0;
   const failures = [];
@@ -555,7 +558,7 @@ async function seed(server, cid, count, batchSize, concurrency, label, records =
     }
   };
   const worker = async () => {
-    while (next < chunkEnd) {
+    while (next < chunkEnd && !overLimit) {
       const from = next;
       const to = Math.min(chunkEnd, from + batchSize);
       next = to;
@@ -583,17 +586,20 @@ async function seed(server, cid, count, batchSize, concurrency, label, records =
         await sleep(1000 * attempt);
       }
       done += to - from;
+      if (CFG.restartMiB > 0 && (groupRssMiB(server.pid) ?? 0) > CFG.restartMiB) overLimit = true;
       progress();
     }
   };
   progress();
-  // In chunks of BENCH_RESTART_EVERY records, restarting the server in between (see restart()).
+  // In chunks of BENCH_RESTART_EVERY records, or fewer when the server's processes pass
+  // BENCH_RESTART_MIB, restarting the server in between (see restart()).
   const chunk = CFG.restartEvery > 0 ? Math.max(CFG.restartEvery, batchSize) : count;
   while (next < count) {
     if (next > 0) {
-      await restart(server, `after seeding ${fmtInt(next)} records of ${label}`);
+      await restart(server, `after seeding ${fmtInt(next)} records of ${label}${overLimit ? ` (past ${fmtInt(CFG.restartMiB)} MiB)` : ""}`);
       if (tty) process.stdout.write("\n");
     }
+    overLimit = false;
     chunkEnd = Math.min(count, next + chunk);
     await Promise.all(Array.from({ length: Math.min(concurrency, Math.ceil((chunkEnd - next) / batchSize)) }, worker));
   }

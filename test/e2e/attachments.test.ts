@@ -92,4 +92,27 @@ describe("kinto-http attachments against wrangler dev", () => {
     expect(accepted.status).toBe(201);
     expect(((await accepted.json()) as { hash: string }).hash).toBe(createHash("sha256").update(bytes).digest("hex"));
   });
+
+  // The part route needs no draining (unlike the form route above): its refusals come before
+  // the body is touched, and the runtime answers them whole.
+  it("a 16 MB part refused before it is read (401, 404, 409 out of order) gets its answer, not a reset", async () => {
+    const client = makeClient();
+    const bid = uniqueId("att");
+    await client.createBucket(bid);
+    await client.bucket(bid).createCollection("c");
+    const auth = { Authorization: `Basic ${btoa("alice:s3cret")}` };
+    const uploads = `${serverUrl()}/buckets/${bid}/collections/c/records/${uniqueId("r")}/attachment/uploads`;
+    const size = 32 * 1024 * 1024;
+    const created = await fetch(uploads, { method: "POST", headers: { ...auth, "Content-Type": "application/json" }, body: JSON.stringify({ filename: "big.txt", mimetype: "text/plain", size, part_size: 16 * 1024 * 1024 }) });
+    expect(created.status, await created.clone().text()).toBe(201);
+    const { upload_id: id } = (await created.json()) as { upload_id: string };
+    const secondPart = Buffer.alloc(16 * 1024 * 1024, "kinto ");
+    const put = (url: string, headers: Record<string, string>) => fetch(url, { method: "PUT", headers, body: secondPart });
+    expect((await put(`${uploads}/${id}/parts/2`, {})).status).toBe(401);
+    const unknown = await put(`${uploads}/nope/parts/2`, auth);
+    expect(unknown.status).toBe(404);
+    const early = await put(`${uploads}/${id}/parts/2`, auth);
+    expect(early.status).toBe(409);
+    expect(((await early.json()) as { message: string }).message).toMatch(/send part 1 first/);
+  });
 });

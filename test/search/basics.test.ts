@@ -68,6 +68,15 @@ describe("search", () => {
     expect(res.body.hits.total.value).toBe(4);
   });
 
+  test("a terms aggregation counts the total, also when no hit has the field or nothing matches", async () => {
+    const all = await searchOk(bid, cid, { size: 0 });
+    const noField = await searchOk(bid, cid, { size: 0, aggs: { none: { terms: { field: "nowhere" } } } });
+    expect(noField.body.hits.total.value).toBe(all.body.hits.total.value);
+    expect(noField.body.aggregations).toEqual({ none: { doc_count_error_upper_bound: 0, sum_other_doc_count: 0, buckets: [] } });
+    const nothing = await searchOk(bid, cid, { query: { term: { "source.product": "nothing" } }, aggs: { p: { terms: { field: "source.product" } } } });
+    expect([nothing.body.hits.total.value, nothing.body.aggregations]).toEqual([0, { p: { doc_count_error_upper_bound: 0, sum_other_doc_count: 0, buckets: [] } }]);
+  });
+
   test("terms aggregation with a nested terms and max, as Elasticsearch shapes them", async () => {
     const res = await searchOk(bid, cid, {
       size: 0,

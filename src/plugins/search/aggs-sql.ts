@@ -76,13 +76,20 @@ function groupedCte(where: SQL, path: Terms[], metric: Metric | null): SQL {
   return sql`grouped AS (SELECT ${sql.join(columns, sql`, `)} FROM objects WHERE ${where} GROUP BY ${sql.raw(cols(path.length))})`;
 }
 
-/** The buckets of the last terms of `path`, with `total`: the matched rows with a value in the parent bucket. */
+/**
+ * The buckets of the last terms of `path`, with `total`: the matched rows with a value in the
+ * parent bucket. At the top level, every row also carries `matched` (the number of matched
+ * rows: the search's total, so no other statement counts them), and one row with NULL
+ * buckets columns comes back when there is no bucket.
+ */
 export function termsSql(where: SQL, path: Terms[]): SQL {
   const d = path.length;
   const parentMatch = Array.from({ length: d - 1 }, (_, i) => `g.r${i + 1} = L.r${i + 1} AND g.k${i + 1} = L.k${i + 1}`);
   const condition = sql.raw([...parentMatch, scalar(`g.r${d}`)].join(" AND "));
-  return sql`WITH ${groupedCte(where, path, null)}, ${sql.join(levels(path), sql`, `)}
-    SELECT L.*, (SELECT sum(g.n) FROM grouped AS g WHERE ${condition}) AS total FROM ${sql.raw(`L${d}`)} AS L ORDER BY ${sql.raw(d > 1 ? `${cols(d - 1, "L.")}, L.rn` : "L.rn")}`;
+  const head = sql`WITH ${groupedCte(where, path, null)}, ${sql.join(levels(path), sql`, `)}
+    SELECT L.*, (SELECT sum(g.n) FROM grouped AS g WHERE ${condition}) AS total`;
+  if (d > 1) return sql`${head} FROM ${sql.raw(`L${d}`)} AS L ORDER BY ${sql.raw(`${cols(d - 1, "L.")}, L.rn`)}`;
+  return sql`${head}, (SELECT sum(n) FROM grouped) AS matched FROM (SELECT 1) LEFT JOIN L1 AS L ORDER BY L.rn`;
 }
 
 /** max/min of `field` within each bucket of `path` (top level: one row). */

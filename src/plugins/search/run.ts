@@ -77,31 +77,47 @@ export interface SearchTarget extends QueryContext {
   scope: SharedScope | null;
 }
 
-/** The statements of a search, in batch order: its hits, its total, then one per aggregation part. */
-export function searchStatements(request: SearchRequest, target: SearchTarget): { hits: SQL; total: SQL; parts: Part[] } {
+/**
+ * The statements of a search, in batch order: its hits, its total, then one per aggregation
+ * part. No total statement when a top-level terms aggregation counts the matched rows itself.
+ */
+export function searchStatements(request: SearchRequest, target: SearchTarget): { hits: SQL; total: SQL | null; parts: Part[] } {
   const conditions = [sql`parent_id = ${target.collectionUri}`, resourceNameSql("record"), sql`deleted = 0`, querySql(request.query, target)];
   if (target.scope) conditions.push(sharedIdsSql(target.scope));
   const where = sql.join(conditions, sql` AND `);
   const order = request.sort.length > 0 ? sql`${orderBySql(request.sort)}, last_modified DESC` : sql`last_modified DESC`;
+  const parts = partsOf(request.aggs, [], where);
+  const counted = parts.some(countsMatches);
   return {
     hits: sql`SELECT id, last_modified, data, deleted FROM objects WHERE ${where} ORDER BY ${order} LIMIT ${request.size} OFFSET ${request.from}`,
-    total: (target.scope === null ? textTotalSql(request.query, target) : null) ?? sql`SELECT count(*) AS total FROM objects WHERE ${where}`,
-    parts: partsOf(request.aggs, [], where),
+    total: counted ? null : ((target.scope === null ? textTotalSql(request.query, target) : null) ?? sql`SELECT count(*) AS total FROM objects WHERE ${where}`),
+    parts,
   };
+}
+
+/** A top-level terms aggregation: its rows carry `matched` (aggs-sql.ts termsSql). */
+function countsMatches(part: Part): boolean {
+  return part.agg.kind === "terms" && part.path.length === 0;
 }
 
 export async function runSearch(db: D1Database, request: SearchRequest, target: SearchTarget): Promise<JsonObject> {
   const { hits, total, parts } = searchStatements(request, target);
-  const batch = await db.batch([hits, total, ...parts.map((part) => part.query)].map((query) => statement(db, query)));
+  const queries = [hits, ...(total === null ? [] : [total]), ...parts.map((part) => part.query)];
+  const batch = await db.batch(queries.map((query) => statement(db, query)));
+  const firstPart = queries.length - parts.length;
+  const partRows = (i: number) => (batch[firstPart + i]?.results ?? []) as Row[];
   const results: Results = new Map();
   parts.forEach((part, i) => {
     const byBucket = new Map<string, Row[]>();
-    for (const row of (batch[i + 2]?.results ?? []) as Row[]) {
+    // A top-level terms with no bucket answers one row of NULL bucket columns (for `matched`).
+    for (const row of partRows(i).filter((row) => row.rn !== null)) {
       const key = parentKey(row, part.path.length);
       byBucket.set(key, [...(byBucket.get(key) ?? []), row]);
     }
     results.set(part.agg, byBucket);
   });
+  const counter = parts.findIndex(countsMatches);
+  const count = Number(counter >= 0 ? (partRows(counter)[0]?.matched ?? 0) : ((batch[1]?.results?.[0] as { total?: number } | undefined)?.total ?? 0));
   const index = `kinto-${target.bucketId}-${target.collectionId}`;
   const source = request.source;
   const hitList = ((batch[0]?.results ?? []) as ObjectRow[]).map((row) => {
@@ -110,7 +126,6 @@ export async function runSearch(db: D1Database, request: SearchRequest, target: 
     if (source !== false) hit._source = source === null ? record : projectFields(record, source);
     return hit;
   });
-  const count = Number((batch[1]?.results?.[0] as { total?: number } | undefined)?.total ?? 0);
   const response: JsonObject = {
     timed_out: false,
     hits: { total: { value: count, relation: "eq" }, max_score: null, hits: hitList },
