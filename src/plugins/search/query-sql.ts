@@ -132,7 +132,7 @@ export function textTotalSql(query: Query, context: QueryContext): SQL | null {
   const text = query.kind === "text" ? query : query.kind === "prefix" ? tokenPrefix(query, context.fields) : null;
   if (text === null) return null;
   const matches = textMatchesSql(text, context);
-  return matches === null ? sql`SELECT 0 AS total` : sql`SELECT count(DISTINCT record_id) AS total FROM (${matches})`;
+  return matches === null ? sql`SELECT 0 AS matched` : sql`SELECT count(DISTINCT record_id) AS matched FROM (${matches})`;
 }
 
 function boolSql(query: Extract<Query, { kind: "bool" }>, context: QueryContext): SQL {

@@ -79,7 +79,8 @@ export interface SearchTarget extends QueryContext {
 
 /**
  * The statements of a search, in batch order: its hits, its total, then one per aggregation
- * part. No total statement when a top-level terms aggregation counts the matched rows itself.
+ * part. No total statement when a top-level terms aggregation counts the matched rows itself;
+ * either way the count is the column `matched`.
  */
 export function searchStatements(request: SearchRequest, target: SearchTarget): { hits: SQL; total: SQL | null; parts: Part[] } {
   const conditions = [sql`parent_id = ${target.collectionUri}`, resourceNameSql("record"), sql`deleted = 0`, querySql(request.query, target)];
@@ -90,7 +91,7 @@ export function searchStatements(request: SearchRequest, target: SearchTarget): 
   const counted = parts.some(countsMatches);
   return {
     hits: sql`SELECT id, last_modified, data, deleted FROM objects WHERE ${where} ORDER BY ${order} LIMIT ${request.size} OFFSET ${request.from}`,
-    total: counted ? null : ((target.scope === null ? textTotalSql(request.query, target) : null) ?? sql`SELECT count(*) AS total FROM objects WHERE ${where}`),
+    total: counted ? null : ((target.scope === null ? textTotalSql(request.query, target) : null) ?? sql`SELECT count(*) AS matched FROM objects WHERE ${where}`),
     parts,
   };
 }
@@ -116,8 +117,9 @@ export async function runSearch(db: D1Database, request: SearchRequest, target: 
     }
     results.set(part.agg, byBucket);
   });
-  const counter = parts.findIndex(countsMatches);
-  const count = Number(counter >= 0 ? (partRows(counter)[0]?.matched ?? 0) : ((batch[1]?.results?.[0] as { total?: number } | undefined)?.total ?? 0));
+  // The row holding `matched`: the total statement's, else the counting aggregation's.
+  const counting = total === null ? partRows(parts.findIndex(countsMatches)) : ((batch[1]?.results ?? []) as Row[]);
+  const count = Number(counting[0]?.matched ?? 0);
   const index = `kinto-${target.bucketId}-${target.collectionId}`;
   const source = request.source;
   const hitList = ((batch[0]?.results ?? []) as ObjectRow[]).map((row) => {
