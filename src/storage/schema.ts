@@ -168,6 +168,9 @@ export const attachmentUploadParts = sqliteTable(
  * Full-text documents of the search plugin: one row per (collection, record, declared text
  * field) holding the field's text. `search_fts` (FTS5, external content on this table,
  * migrations/0007) indexes `body`; triggers keep it in step with every insert and delete.
+ * The rowid encodes the document (storage/search-index.ts `docRowid`): its scope's id times
+ * 2^42 plus the record's `last_modified`, unique in a collection. So an FTS match restricted
+ * to a scope's rowid range yields the matched records' timestamps without reading this table.
  */
 export const searchDocs = sqliteTable(
   "search_docs",
@@ -179,6 +182,20 @@ export const searchDocs = sqliteTable(
     body: text("body").notNull(),
   },
   (t) => [uniqueIndex("search_docs_record").on(t.parentId, t.recordId, t.field)],
+);
+
+/**
+ * The scopes of full-text documents: one per (collection, declared text field) that has had
+ * documents, numbered from 1. Limit: ids stay below 2^21 (rowids of search_docs).
+ */
+export const searchScopes = sqliteTable(
+  "search_scopes",
+  {
+    id: integer("id").primaryKey(),
+    parentId: text("parent_id").notNull(),
+    field: text("field").notNull(),
+  },
+  (t) => [uniqueIndex("search_scopes_field").on(t.parentId, t.field)],
 );
 
 /**

@@ -7,6 +7,12 @@
  * write needs no extra read and always follows the collection's current metadata.
  * Field names are validated (plugins/search/metadata.ts: no `"` or `\`), so the JSON path
  * built in SQL (`$."a"."b"`) is exact.
+ *
+ * A document's rowid is `docRowid`: its scope (search_scopes: the collection and field) in the
+ * high bits, the record's `last_modified` in the low 42. Timestamps are unique in a collection
+ * (objects_parent_resource_last_modified), so the rowid is unique, and a scope's documents are
+ * one rowid range. Limit: a record whose `last_modified` reaches 2^42 (May 2109) has no
+ * document; the plugin refuses such writes (plugins/search/listener.ts).
  */
 import { sql, type SQL } from "drizzle-orm";
 import { jsonChunks } from "./json-chunks";
@@ -17,6 +23,20 @@ type SearchMutation = Extract<Mutation, { kind: "search-records" | "search-rebui
 
 /** Records per rebuild batch: with 32 fields at most, 16,000 document rows. */
 export const REBUILD_CHUNK = 500;
+
+/** The low bits of a document's rowid: the record's `last_modified`. */
+export const TIMESTAMP_BITS = 42;
+export const SCOPE_SPAN = 2 ** TIMESTAMP_BITS;
+
+/** A document's rowid, from its scope id and its record's timestamp (both SQL). */
+function docRowid(scopeId: SQL, lastModified: SQL): SQL {
+  return sql`(${scopeId} * ${sql.raw(String(SCOPE_SPAN))} + ${lastModified})`;
+}
+
+/** Whether a timestamp fits the low bits of a rowid. */
+function indexable(lastModified: SQL): SQL {
+  return sql`${lastModified} < ${sql.raw(String(SCOPE_SPAN))}`;
+}
 
 /** `/buckets/b/collections/c` → the collection row's key. */
 function collectionKey(collectionUri: string): { parentId: string; id: string } {
@@ -31,6 +51,17 @@ function textFieldsSql(collectionUri: string): SQL {
     WHERE parent_id = ${parentId} AND resource_name = 'collection' AND id = ${id} AND deleted = 0), '[]')`;
 }
 
+/** A scope for each declared text field of the collection that has none yet. */
+function scopesStatement(collectionUri: string): SQL {
+  return sql`INSERT INTO search_scopes (parent_id, field) SELECT ${collectionUri}, value FROM json_each(${textFieldsSql(collectionUri)}) WHERE true
+    ON CONFLICT (parent_id, field) DO NOTHING`;
+}
+
+/** The declared text fields `f` (with `f.value` the field) joined to their scope `s`. */
+function fieldsWithScopes(collectionUri: string): SQL {
+  return sql`json_each(${textFieldsSql(collectionUri)}) AS f JOIN search_scopes AS s ON s.parent_id = ${collectionUri} AND s.field = f.value`;
+}
+
 /** The document text of field `f.value` in the JSON `doc` under `base` (a path prefix such as `$` or `$."data"`). */
 function bodySql(doc: SQL, base: string): SQL {
   const path = sql`${sql.raw(`'${base}."'`)} || replace(f.value, '.', '"."') || '"'`;
@@ -42,23 +73,31 @@ function bodySql(doc: SQL, base: string): SQL {
 function recordsStatements(collectionUri: string, records: { id: string; data: unknown }[]): SQL[] {
   const ids = JSON.stringify(records.map((record) => record.id));
   const body = bodySql(sql`r.value`, "$.\"data\"");
+  const lastModified = sql`json_extract(r.value, '$."data"."last_modified"')`;
+  const live = records.filter((record) => record.data !== null);
   return [
     sql`DELETE FROM search_docs WHERE parent_id = ${collectionUri} AND record_id IN (SELECT value FROM json_each(${ids}))`,
-    ...jsonChunks(records.filter((record) => record.data !== null)).map(
-      (live) => sql`INSERT INTO search_docs (parent_id, record_id, field, body)
-      SELECT ${collectionUri}, json_extract(r.value, '$."id"'), f.value, ${body}
-      FROM json_each(${live}) AS r, json_each(${textFieldsSql(collectionUri)}) AS f WHERE ${body} IS NOT NULL`,
+    ...(live.length === 0 ? [] : [scopesStatement(collectionUri)]),
+    ...jsonChunks(live).map(
+      (chunk) => sql`INSERT INTO search_docs (rowid, parent_id, record_id, field, body)
+      SELECT ${docRowid(sql`s.id`, lastModified)}, ${collectionUri}, json_extract(r.value, '$."id"'), f.value, ${body}
+      FROM json_each(${chunk}) AS r, ${fieldsWithScopes(collectionUri)} WHERE ${body} IS NOT NULL AND ${indexable(lastModified)}`,
     ),
   ];
 }
 
 function dropStatements(uri: string, under: boolean): SQL[] {
   if (!under) {
-    return [sql`DELETE FROM search_docs WHERE parent_id = ${uri}`, sql`DELETE FROM search_builds WHERE collection_uri = ${uri}`];
+    return [
+      sql`DELETE FROM search_docs WHERE parent_id = ${uri}`,
+      sql`DELETE FROM search_scopes WHERE parent_id = ${uri}`,
+      sql`DELETE FROM search_builds WHERE collection_uri = ${uri}`,
+    ];
   }
   const [low, high] = descendantRange(uri);
   return [
     sql`DELETE FROM search_docs WHERE parent_id >= ${low} AND parent_id < ${high}`,
+    sql`DELETE FROM search_scopes WHERE parent_id >= ${low} AND parent_id < ${high}`,
     sql`DELETE FROM search_builds WHERE collection_uri >= ${low} AND collection_uri < ${high}`,
   ];
 }
@@ -91,10 +130,12 @@ export function rebuildStepStatements(collectionUri: string): SQL[] {
   const body = bodySql(sql`o.data`, "$");
   return [
     sql`DELETE FROM search_docs WHERE parent_id = ${collectionUri} AND record_id IN (${chunk})`,
-    sql`INSERT INTO search_docs (parent_id, record_id, field, body)
-      SELECT ${collectionUri}, o.id, f.value, ${body}
-      FROM objects AS o, json_each(${textFieldsSql(collectionUri)}) AS f
-      WHERE o.parent_id = ${collectionUri} AND o.resource_name = 'record' AND o.deleted = 0 AND o.id IN (${chunk}) AND ${body} IS NOT NULL`,
+    scopesStatement(collectionUri),
+    sql`INSERT INTO search_docs (rowid, parent_id, record_id, field, body)
+      SELECT ${docRowid(sql`s.id`, sql`o.last_modified`)}, ${collectionUri}, o.id, f.value, ${body}
+      FROM objects AS o, ${fieldsWithScopes(collectionUri)}
+      WHERE o.parent_id = ${collectionUri} AND o.resource_name = 'record' AND o.deleted = 0 AND o.id IN (${chunk})
+        AND ${body} IS NOT NULL AND ${indexable(sql`o.last_modified`)}`,
     sql`DELETE FROM search_builds WHERE collection_uri = ${collectionUri} AND NOT EXISTS (${chunk})`,
     sql`UPDATE search_builds SET cursor = (SELECT max(id) FROM (${chunk})) WHERE collection_uri = ${collectionUri}`,
     sql`SELECT count(*) AS pending FROM search_builds WHERE collection_uri = ${collectionUri}`,

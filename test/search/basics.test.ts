@@ -139,6 +139,37 @@ describe("search", () => {
     expect(res.status).toBe(records.status);
   });
 
+  test("a text match counts only this collection's field: another collection and another field holding the token are not matched", async () => {
+    const other = "other-builds";
+    await ok({ method: "PUT", url: `/buckets/${bid}/collections/${other}`, body: { data: { search: { text: ["target.version", "target.channel"] } } } });
+    await putRecords(bid, other, [{ target: { version: "57.0b3", channel: "57.0b3" } }, { target: { version: "1.0", channel: "57.0b9" } }]);
+    const own = await searchOk(bid, cid, { query: { match_phrase_prefix: { "target.version": "57.0b" } } });
+    expect(own.body.hits.total.value).toBe(3);
+    expect(hitIds(own)).toEqual(ids((doc) => String((doc.target as { version: string }).version).startsWith("57.0b")));
+    const oneField = await searchOk(bid, other, { query: { match_phrase_prefix: { "target.version": "57.0b" } } });
+    expect(oneField.body.hits.total.value).toBe(1);
+    const both = await searchOk(bid, other, { query: { multi_match: { query: "57.0b3", fields: ["target.version", "target.channel"] } } });
+    expect(both.body.hits.total.value).toBe(1);
+    expect(both.body.hits.hits).toHaveLength(1);
+  });
+
+  test("text hits follow forced timestamps; a last_modified of 2^42 or more is refused while search is on", async () => {
+    const forced = "forced";
+    const url = `/buckets/${bid}/collections/${forced}`;
+    await ok({ method: "PUT", url, body: { data: { search: { text: ["v"] } } } });
+    await ok({ method: "PUT", url: `${url}/records/new`, body: { data: { v: "x1" } } });
+    await ok({ method: "PUT", url: `${url}/records/old`, body: { data: { v: "x2", last_modified: 1000 } } });
+    await ok({ method: "PUT", url: `${url}/records/edge`, body: { data: { v: "x3", last_modified: 2 ** 42 - 1 } } });
+    const res = await searchOk(bid, forced, { query: { match_phrase_prefix: { v: "x" } } });
+    expect(res.body.hits.total.value).toBe(3);
+    expect((res.body.hits.hits as { _id: string }[]).map((hit) => hit._id)).toEqual(["edge", "new", "old"]);
+    const refused = await send({ method: "PUT", url: `${url}/records/late`, body: { data: { v: "x4", last_modified: 2 ** 42 + 5 } } });
+    expect(refused.status).toBe(400);
+    expect(refused.body).toMatchObject({ errno: 107, error: "Invalid parameters" });
+    expect(refused.body.message).toContain("last_modified");
+    expect((await send({ url: `${url}/records/late` })).status).toBe(404);
+  });
+
   test("the capability is listed in GET /", async () => {
     const res = await ok({ url: "/" });
     expect(res.body.capabilities.search).toMatchObject({ description: expect.any(String) });

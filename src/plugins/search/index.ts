@@ -7,7 +7,7 @@
 import type { Settings } from "../../config";
 import { registerRoute } from "../../routes/register";
 import { isIncluded, type Plugin } from "../plugin";
-import { checkSearchMetadata, searchMutations, textFieldsChanged } from "./listener";
+import { checkSearchWrite, searchMutations, textFieldsChanged } from "./listener";
 import { rebuild, resumeRebuilds } from "./rebuild";
 import { search } from "./route";
 
@@ -23,7 +23,7 @@ export const searchPlugin: Plugin = {
     },
   }),
   onWrite: searchMutations,
-  checkWrite: checkSearchMetadata,
+  checkWrite: checkSearchWrite,
   async afterCommit(changes, env) {
     for (const change of changes) if (textFieldsChanged(change)) await rebuild(env.DB, change.uri);
   },

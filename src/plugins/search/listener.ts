@@ -4,6 +4,8 @@
  * collection whose `search.text` changes gets a rebuild (rebuild.ts); deleting a collection
  * or a bucket drops its documents.
  */
+import { invalidParameter } from "../../errors";
+import { SCOPE_SPAN } from "../../storage/search-index";
 import type { Mutation } from "../../storage/types";
 import type { ListenerContext, WriteChange } from "../../writer/listener";
 import { parseSearchFields, sameFields, storedSearchFields } from "./metadata";
@@ -42,7 +44,15 @@ export function searchMutations(changes: readonly WriteChange[], _context: Liste
   return mutations;
 }
 
-/** Refuses a collection whose `search` metadata has the wrong shape (400 errno 107). */
-export function checkSearchMetadata(change: WriteChange): void {
-  if (change.resourceName === "collection" && change.action !== "delete") parseSearchFields(change.data.search);
+/**
+ * Refuses (400 errno 107) a collection whose `search` metadata has the wrong shape, and a
+ * record written with a `last_modified` of 2^42 or more (a forced timestamp past May 2109):
+ * full-text documents hold it in 42 bits (storage/search-index.ts).
+ */
+export function checkSearchWrite(change: WriteChange): void {
+  if (change.action === "delete") return;
+  if (change.resourceName === "collection") parseSearchFields(change.data.search);
+  if (change.resourceName === "record" && change.timestamp >= SCOPE_SPAN) {
+    throw invalidParameter("body", "data.last_modified", `last_modified: must be below ${SCOPE_SPAN} while kinto_edge.search is enabled`);
+  }
 }

@@ -11,6 +11,7 @@ import { jsonEqualsSql } from "../../protocol/query/equals-sql";
 import { fieldSql, orderedPair } from "../../protocol/query/field-sql";
 import { numberSql } from "../../protocol/query/number-sql";
 import { objects } from "../../storage/schema";
+import { SCOPE_SPAN } from "../../storage/search-index";
 import { rankOf, RANK } from "../../protocol/query/values";
 import { invalidParameter } from "../../errors";
 import type { JsonValue } from "../../wire";
@@ -100,9 +101,9 @@ function tokenPrefix(query: Extract<Query, { kind: "prefix" }>, fields: SearchFi
 }
 
 /**
- * The record ids of the FTS documents matching `query` (one per matched field), or null when
- * nothing can match. CROSS JOIN keeps the FTS match as the outer loop: some SQLite versions
- * otherwise run the match once per document of the collection.
+ * The `last_modified` of every record with an FTS document matching `query`, one row per
+ * matched field, or null when nothing can match. Each field is its scope's rowid range
+ * (storage/search-index.ts), so FTS5 alone answers: no document row is read.
  */
 function textMatchesSql(query: TextQuery, context: QueryContext): SQL | null {
   for (const field of query.fields) {
@@ -112,27 +113,33 @@ function textMatchesSql(query: TextQuery, context: QueryContext): SQL | null {
   }
   const expression = ftsExpression(query.tokens, query.operator, query.prefix);
   if (expression === null) return null;
-  return sql`SELECT d.record_id FROM search_fts CROSS JOIN search_docs AS d ON d.rowid = search_fts.rowid
-    WHERE search_fts MATCH ${expression} AND d.parent_id = ${context.collectionUri}
-      AND d.field IN (SELECT value FROM json_each(${JSON.stringify(query.fields)}))`;
+  const span = sql.raw(String(SCOPE_SPAN));
+  const perField = query.fields.map((field) => {
+    const scope = sql`(SELECT id FROM search_scopes WHERE parent_id = ${context.collectionUri} AND field = ${field})`;
+    return sql`SELECT rowid - ${scope} * ${span} AS lm FROM search_fts
+      WHERE search_fts MATCH ${expression} AND rowid >= ${scope} * ${span} AND rowid < (${scope} + 1) * ${span}`;
+  });
+  return sql.join(perField, sql` UNION ALL `);
 }
 
 function textSql(query: TextQuery, context: QueryContext): SQL {
   const matches = textMatchesSql(query, context);
-  return matches === null ? FALSE : sql`(${objects.id} IN (${matches}))`;
+  return matches === null ? FALSE : sql`(${objects.lastModified} IN (${matches}))`;
 }
 
 /**
- * The number of records matching `query` when it is one full-text clause, counted from its
- * documents alone (no record row read): the write listener keeps exactly one document per
- * live record and text field, in the record's transaction, so every document is of a live
- * record. Null for any other query.
+ * The number of records matching `query` when it is one full-text clause, counted from the
+ * FTS index alone: the write listener keeps exactly one document per live record and text
+ * field, in the record's transaction, so every matched timestamp is of a live record. Null
+ * for any other query.
  */
 export function textTotalSql(query: Query, context: QueryContext): SQL | null {
   const text = query.kind === "text" ? query : query.kind === "prefix" ? tokenPrefix(query, context.fields) : null;
   if (text === null) return null;
   const matches = textMatchesSql(text, context);
-  return matches === null ? sql`SELECT 0 AS matched` : sql`SELECT count(DISTINCT record_id) AS matched FROM (${matches})`;
+  if (matches === null) return sql`SELECT 0 AS matched`;
+  const counted = text.fields.length === 1 ? sql`count(*)` : sql`count(DISTINCT lm)`;
+  return sql`SELECT ${counted} AS matched FROM (${matches})`;
 }
 
 function boolSql(query: Extract<Query, { kind: "bool" }>, context: QueryContext): SQL {
