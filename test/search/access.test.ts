@@ -1,8 +1,12 @@
 /**
  * Read permission exactly as `GET …/records`; the index staying exact under concurrent
- * writes; `search` metadata validation; a rebuild after `search.text` changes.
+ * writes; `search` metadata validation; a rebuild after `search.text` changes, in steps
+ * resumed by the upkeep; commits of records bigger than one bound value.
  */
+import { env } from "cloudflare:workers";
 import { expect, test, vi } from "vitest";
+import { rebuild, resumeRebuilds } from "../../src/plugins/search/rebuild";
+import { REBUILD_CHUNK } from "../../src/storage/search-index";
 import { createBucket, ok, send, userIdOf } from "../resources/helpers";
 import { hitIds, putRecords, searchAs, searchOk } from "./helpers";
 
@@ -96,4 +100,46 @@ test("changing search.text rebuilds the documents; deleting the collection drops
   await ok({ method: "PUT", url: `/buckets/${bid}/collections/c`, body: { data: { search: { text: ["b"] } } } });
   const res2 = await searchOk(bid, "c", { query: { match: { b: "beta" } } });
   expect(res2.body.hits.total.value).toBe(0);
+});
+
+async function scopeRows(collectionUri: string): Promise<number> {
+  const row = await env.DB.prepare("SELECT count(*) AS n FROM search_scopes WHERE parent_id = ?").bind(collectionUri).first<{ n: number }>();
+  return row?.n ?? -1;
+}
+
+test("a rebuild left pending goes on in steps of REBUILD_CHUNK records, resumed by the upkeep; meanwhile text clauses answer 503", async () => {
+  const bid = await createBucket();
+  const uri = `/buckets/${bid}/collections/c`;
+  await ok({ method: "PUT", url: uri, body: { data: { search: { text: ["v"] } } } });
+  const count = REBUILD_CHUNK + 100;
+  await putRecords(bid, "c", Array.from({ length: count }, (_, i) => ({ v: i % 2 === 0 ? `57.0b${i}` : `58.0 ${i}` })));
+  // A rebuild as a collection write leaves it, its budget spent after one step.
+  await env.DB.prepare("INSERT INTO search_builds (collection_uri, cursor) VALUES (?, '')").bind(uri).run();
+  expect(await rebuild(env.DB, uri, 0)).toBe(false);
+  const pending = await searchAs(bid, "c", { query: { match_phrase_prefix: { v: "57.0b" } } });
+  expect(pending.status).toBe(503);
+  expect(pending.body.errno).toBe(201);
+  expect((await searchOk(bid, "c", { query: { range: { last_modified: { gt: 0 } } } })).body.hits.total.value).toBe(count);
+  await resumeRebuilds(env.DB);
+  const done = await searchOk(bid, "c", { query: { match_phrase_prefix: { v: "57.0b" } } });
+  expect(done.body.hits.total.value).toBe(count / 2);
+  const list = await ok({ url: `${uri}/records?_limit=10&_sort=-last_modified&like_v=57.0b*` });
+  expect(done.body.hits.hits.map((hit: { _id: string }) => hit._id)).toEqual(list.body.data.map((record: { id: string }) => record.id));
+  const docs = await env.DB.prepare("SELECT count(*) AS n FROM search_docs WHERE parent_id = ?").bind(uri).first<{ n: number }>();
+  expect(docs?.n).toBe(count);
+  expect(await scopeRows(uri)).toBe(1);
+  await ok({ method: "DELETE", url: `/buckets/${bid}` });
+  expect(await scopeRows(uri)).toBe(0);
+});
+
+test("a commit whose records' JSON exceeds one bound value indexes every record", async () => {
+  const bid = await createBucket();
+  await ok({ method: "PUT", url: `/buckets/${bid}/collections/c`, body: { data: { search: { text: ["v"] } } } });
+  const padding = "x".repeat(200_000);
+  const requests = Array.from({ length: 4 }, (_, i) => ({ method: "PUT", path: `/buckets/${bid}/collections/c/records/big${i}`, body: { data: { v: `token${i} shared`, padding } } }));
+  const batch = await ok({ method: "POST", url: "/batch", body: { requests } });
+  expect(batch.body.responses.map((response: { status: number }) => response.status)).toEqual([201, 201, 201, 201]);
+  const res = await searchOk(bid, "c", { query: { match: { v: "shared" } }, _source: false });
+  expect(res.body.hits.total.value).toBe(4);
+  expect(hitIds(res)).toEqual(["big0", "big1", "big2", "big3"]);
 });
