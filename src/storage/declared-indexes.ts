@@ -5,9 +5,11 @@
  * index), and each keyword field of the search plugin (`search.keyword`), becomes one SQLite
  * expression index, partial to the collection's records:
  *
- *   CREATE INDEX objects_declared_<hash> ON objects(parent_id, resource_name,
+ *   CREATE INDEX objects_declared_<hash> ON objects(
  *     <rank of group>, <value of group>, …, last_modified, deleted)
  *     WHERE parent_id = '<collection uri>' AND resource_name = 'record'
+ *
+ * `parent_id` and `resource_name` are not columns: the partial index's WHERE fixes them.
  *
  * The expressions are those of the list queries (protocol/query/field-sql.ts `orderedPair`),
  * so SQLite's planner matches a filter (equality on the leading fields) and a sort (the next
@@ -36,7 +38,7 @@ const NAME_PREFIX = "objects_declared_";
  * Part of every name's hash: a new value when the index's columns change, so the next write
  * of each collection replaces its indexes (the Writer drops the names it does not want).
  */
-const LAYOUT = "2";
+const LAYOUT = "3";
 const FIELD = /^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$/;
 /** Plain columns, indexed for every list already. */
 const ALWAYS_INDEXED = new Set(["id", "last_modified"]);
@@ -114,7 +116,7 @@ export function createDeclaredIndexSql(collectionUri: string, fields: IndexedFie
   });
   return sql.raw(
     `CREATE INDEX IF NOT EXISTS "${declaredIndexName(collectionUri, fields)}" ON objects ` +
-      `(parent_id, resource_name, ${columns.join(", ")}, last_modified, deleted) ` +
+      `(${columns.join(", ")}, last_modified, deleted) ` +
       `WHERE ${parentIdCondition(collectionUri)} AND resource_name = 'record'`,
   );
 }

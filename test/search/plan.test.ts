@@ -29,5 +29,5 @@ test.each<[string, JsonObject]>([
   const where = sql.join([sql`parent_id = ${collectionUri}`, resourceNameSql("record"), sql`deleted = 0`, querySql(request.query, { collectionUri, fields })], sql` AND `);
   const { sql: text, params } = toQuery(sql`SELECT count(*) FROM objects WHERE ${where}`);
   const plan = await env.DB.prepare(`EXPLAIN QUERY PLAN ${text}`).bind(...params).all<{ detail: string }>();
-  expect(plan.results.map((row) => row.detail).join("\n")).toMatch(/SEARCH objects USING INDEX objects_declared_\w+ \(parent_id=\? AND resource_name=\? AND <expr>=\?/);
+  expect(plan.results.map((row) => row.detail).join("\n")).toMatch(/SEARCH objects USING INDEX objects_declared_\w+ \(<expr>=\?/);
 });
