@@ -493,16 +493,27 @@ const restarts = [];
 
 // ---------------------------------------------------------------- HTTP helpers (seeding, checks)
 
+/**
+ * One request. A GET or HEAD that fails before any answer is sent once more: a kept-alive
+ * socket may have been closed by the server while this process was blocked (spawnSync in (k)),
+ * and undici only notices when it reuses it.
+ */
 async function api(server, method, pathname, body, { auth = true, timeoutMs = 300_000 } = {}) {
   const url = pathname.startsWith("http") ? pathname : `${server.base}/v1${pathname}`;
   const headers = {};
   if (auth) headers.Authorization = AUTH;
   if (body !== undefined) headers["Content-Type"] = "application/json";
-  const response = await fetch(url, {
-    method,
-    headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
-    signal: AbortSignal.timeout(timeoutMs),
+  const send = () =>
+    fetch(url, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+  const idempotent = method === "GET" || method === "HEAD";
+  const response = await send().catch((error) => {
+    if (!idempotent || !(error instanceof TypeError)) throw error;
+    return send();
   });
   const text = await response.text();
   let json = null;

@@ -186,7 +186,8 @@ export const searchDocs = sqliteTable(
 
 /**
  * The scopes of full-text documents: one per (collection, declared text field) that has had
- * documents, numbered from 1. Limit: ids stay below 2^21 (rowids of search_docs).
+ * documents, numbered from 1, a new one taking the largest id plus one. Limit: ids must stay
+ * below 2^21 (rowids of search_docs are 64-bit).
  */
 export const searchScopes = sqliteTable(
   "search_scopes",

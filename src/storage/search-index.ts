@@ -24,9 +24,8 @@ type SearchMutation = Extract<Mutation, { kind: "search-records" | "search-rebui
 /** Records per rebuild batch: with 32 fields at most, 16,000 document rows. */
 export const REBUILD_CHUNK = 500;
 
-/** The low bits of a document's rowid: the record's `last_modified`. */
-export const TIMESTAMP_BITS = 42;
-export const SCOPE_SPAN = 2 ** TIMESTAMP_BITS;
+/** Rowids per scope: the low 42 bits of a document's rowid are its record's `last_modified`. */
+export const SCOPE_SPAN = 2 ** 42;
 
 /** A document's rowid, from its scope id and its record's timestamp (both SQL). */
 function docRowid(scopeId: SQL, lastModified: SQL): SQL {

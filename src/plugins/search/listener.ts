@@ -1,9 +1,8 @@
 /**
  * The search write listener: every commit that writes records replaces their full-text
- * documents in the same transaction (two statements per commit, three with a live record, one more
- * per 500 KB of records); a
- * collection whose `search.text` changes gets a rebuild (rebuild.ts); deleting a collection
- * or a bucket drops its documents.
+ * documents in the same transaction (two statements per commit, three with a live record, one
+ * more per 500 KB of records); a collection whose `search.text` changes gets a rebuild
+ * (rebuild.ts); deleting a collection or a bucket drops its documents.
  */
 import { invalidParameter } from "../../errors";
 import { SCOPE_SPAN } from "../../storage/search-index";
