@@ -11,8 +11,8 @@
  * A document's rowid is `docRowid`: its scope (search_scopes: the collection and field) in the
  * high bits, the record's `last_modified` in the low 42. Timestamps are unique in a collection
  * (objects_parent_resource_last_modified), so the rowid is unique, and a scope's documents are
- * one rowid range. Limit: a record whose `last_modified` reaches 2^42 (May 2109) has no
- * document; the plugin refuses such writes (plugins/search/listener.ts).
+ * one rowid range. Limit: the plugin refuses record writes whose `last_modified` reaches 2^42
+ * (May 2109; plugins/search/listener.ts); a rebuild skips such records written before.
  */
 import { sql, type SQL } from "drizzle-orm";
 import { jsonChunks } from "./json-chunks";
@@ -27,14 +27,22 @@ export const REBUILD_CHUNK = 500;
 /** Rowids per scope: the low 42 bits of a document's rowid are its record's `last_modified`. */
 export const SCOPE_SPAN = 2 ** 42;
 
+const SPAN = sql.raw(String(SCOPE_SPAN));
+
 /** A document's rowid, from its scope id and its record's timestamp (both SQL). */
 function docRowid(scopeId: SQL, lastModified: SQL): SQL {
-  return sql`(${scopeId} * ${sql.raw(String(SCOPE_SPAN))} + ${lastModified})`;
+  return sql`(${scopeId} * ${SPAN} + ${lastModified})`;
 }
 
-/** Whether a timestamp fits the low bits of a rowid. */
-function indexable(lastModified: SQL): SQL {
-  return sql`${lastModified} < ${sql.raw(String(SCOPE_SPAN))}`;
+/**
+ * The `last_modified` (column `lm`) of the records of `collectionUri` whose `field` document
+ * matches the FTS5 `expression`: the match restricted to the field's scope, its rowids
+ * decoded. FTS5 alone answers; no document row is read.
+ */
+export function scopeMatchesSql(collectionUri: string, field: string, expression: string): SQL {
+  const scope = sql`(SELECT id FROM search_scopes WHERE parent_id = ${collectionUri} AND field = ${field})`;
+  return sql`SELECT rowid - ${scope} * ${SPAN} AS lm FROM search_fts
+    WHERE search_fts MATCH ${expression} AND rowid >= ${scope} * ${SPAN} AND rowid < (${scope} + 1) * ${SPAN}`;
 }
 
 /** `/buckets/b/collections/c` → the collection row's key. */
@@ -80,7 +88,7 @@ function recordsStatements(collectionUri: string, records: { id: string; data: u
     ...jsonChunks(live).map(
       (chunk) => sql`INSERT INTO search_docs (rowid, parent_id, record_id, field, body)
       SELECT ${docRowid(sql`s.id`, lastModified)}, ${collectionUri}, json_extract(r.value, '$."id"'), f.value, ${body}
-      FROM json_each(${chunk}) AS r, ${fieldsWithScopes(collectionUri)} WHERE ${body} IS NOT NULL AND ${indexable(lastModified)}`,
+      FROM json_each(${chunk}) AS r, ${fieldsWithScopes(collectionUri)} WHERE ${body} IS NOT NULL`,
     ),
   ];
 }
@@ -134,7 +142,7 @@ export function rebuildStepStatements(collectionUri: string): SQL[] {
       SELECT ${docRowid(sql`s.id`, sql`o.last_modified`)}, ${collectionUri}, o.id, f.value, ${body}
       FROM objects AS o, ${fieldsWithScopes(collectionUri)}
       WHERE o.parent_id = ${collectionUri} AND o.resource_name = 'record' AND o.deleted = 0 AND o.id IN (${chunk})
-        AND ${body} IS NOT NULL AND ${indexable(sql`o.last_modified`)}`,
+        AND ${body} IS NOT NULL AND o.last_modified < ${SPAN}`,
     sql`DELETE FROM search_builds WHERE collection_uri = ${collectionUri} AND NOT EXISTS (${chunk})`,
     sql`UPDATE search_builds SET cursor = (SELECT max(id) FROM (${chunk})) WHERE collection_uri = ${collectionUri}`,
     sql`SELECT count(*) AS pending FROM search_builds WHERE collection_uri = ${collectionUri}`,

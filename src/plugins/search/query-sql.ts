@@ -11,7 +11,7 @@ import { jsonEqualsSql } from "../../protocol/query/equals-sql";
 import { fieldSql, orderedPair } from "../../protocol/query/field-sql";
 import { numberSql } from "../../protocol/query/number-sql";
 import { objects } from "../../storage/schema";
-import { SCOPE_SPAN } from "../../storage/search-index";
+import { scopeMatchesSql } from "../../storage/search-index";
 import { rankOf, RANK } from "../../protocol/query/values";
 import { invalidParameter } from "../../errors";
 import type { JsonValue } from "../../wire";
@@ -102,8 +102,7 @@ function tokenPrefix(query: Extract<Query, { kind: "prefix" }>, fields: SearchFi
 
 /**
  * The `last_modified` of every record with an FTS document matching `query`, one row per
- * matched field, or null when nothing can match. Each field is its scope's rowid range
- * (storage/search-index.ts), so FTS5 alone answers: no document row is read.
+ * matched field, or null when nothing can match.
  */
 function textMatchesSql(query: TextQuery, context: QueryContext): SQL | null {
   for (const field of query.fields) {
@@ -113,13 +112,10 @@ function textMatchesSql(query: TextQuery, context: QueryContext): SQL | null {
   }
   const expression = ftsExpression(query.tokens, query.operator, query.prefix);
   if (expression === null) return null;
-  const span = sql.raw(String(SCOPE_SPAN));
-  const perField = query.fields.map((field) => {
-    const scope = sql`(SELECT id FROM search_scopes WHERE parent_id = ${context.collectionUri} AND field = ${field})`;
-    return sql`SELECT rowid - ${scope} * ${span} AS lm FROM search_fts
-      WHERE search_fts MATCH ${expression} AND rowid >= ${scope} * ${span} AND rowid < (${scope} + 1) * ${span}`;
-  });
-  return sql.join(perField, sql` UNION ALL `);
+  return sql.join(
+    query.fields.map((field) => scopeMatchesSql(context.collectionUri, field, expression)),
+    sql` UNION ALL `,
+  );
 }
 
 function textSql(query: TextQuery, context: QueryContext): SQL {

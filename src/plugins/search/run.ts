@@ -88,12 +88,17 @@ export function searchStatements(request: SearchRequest, target: SearchTarget): 
   const where = sql.join(conditions, sql` AND `);
   const order = request.sort.length > 0 ? sql`${orderBySql(request.sort)}, last_modified DESC` : sql`last_modified DESC`;
   const parts = partsOf(request.aggs, [], where);
-  const counted = parts.some(countsMatches);
   return {
     hits: sql`SELECT id, last_modified, data, deleted FROM objects WHERE ${where} ORDER BY ${order} LIMIT ${request.size} OFFSET ${request.from}`,
-    total: counted ? null : ((target.scope === null ? textTotalSql(request.query, target) : null) ?? sql`SELECT count(*) AS matched FROM objects WHERE ${where}`),
+    total: parts.some(countsMatches) ? null : totalSql(request, target, where),
     parts,
   };
+}
+
+/** The count of matched records: from FTS5 alone for one text clause read by anyone who may read all records, else from `objects`. */
+function totalSql(request: SearchRequest, target: SearchTarget, where: SQL): SQL {
+  const fromText = target.scope === null ? textTotalSql(request.query, target) : null;
+  return fromText ?? sql`SELECT count(*) AS matched FROM objects WHERE ${where}`;
 }
 
 /** A top-level terms aggregation: its rows carry `matched` (aggs-sql.ts termsSql). */
