@@ -1,6 +1,7 @@
-// Two vitest projects, run together by `npm test`:
+// Three vitest projects, run together by `npm test`:
 //   workers — unit + integration tests inside workerd (vitest-pool-workers),
 //             D1 migrations applied before each test file;
+//   workers-sharded — the same on two D1 shards;
 //   e2e     — Node tests driving a real `wrangler dev` with real Kinto clients.
 // The admin app is built first: wrangler.toml's `[assets]` folder must exist for the workers
 // pool, and the e2e `wrangler dev` serves it (its own `[build]` finds the output up to date).
@@ -14,6 +15,9 @@ const root = import.meta.dirname;
 export default defineConfig(async () => {
   execFileSync(process.execPath, [path.join(root, "scripts/build-admin.mjs")], { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
   const migrations = await readD1Migrations(path.join(root, "migrations"));
+  const singleDatabaseTests = execFileSync("grep", ["-rlE", "env\\.DB\\b", "test", "--include=*.test.ts"], { cwd: root, encoding: "utf8" })
+    .split("\n")
+    .filter((file) => file !== "" && !file.startsWith("test/e2e/") && !file.startsWith("test/sharding/"));
   return {
     test: {
       projects: [
@@ -29,7 +33,25 @@ export default defineConfig(async () => {
             name: "workers",
             root,
             include: ["test/**/*.test.ts"],
-            exclude: ["test/e2e/**", "**/node_modules/**"],
+            exclude: ["test/e2e/**", "test/sharding/**", "**/node_modules/**"],
+            setupFiles: ["./test/setup/apply-migrations.ts"],
+          },
+        },
+        {
+          // The same tests on two D1 shards (storage/shards.ts): buckets spread over DB and DB_1.
+          // Left out: files that read or write `env.DB` themselves, which assume one database.
+          plugins: [
+            cloudflareTest({
+              main: "./src/index.ts",
+              wrangler: { configPath: "./wrangler.toml", environment: "dev" },
+              miniflare: { bindings: { TEST_MIGRATIONS: migrations }, d1Databases: { DB: "kinto-shard-0", DB_1: "kinto-shard-1" } },
+            }),
+          ],
+          test: {
+            name: "workers-sharded",
+            root,
+            include: ["test/**/*.test.ts"],
+            exclude: ["test/e2e/**", "**/node_modules/**", ...singleDatabaseTests],
             setupFiles: ["./test/setup/apply-migrations.ts"],
           },
         },

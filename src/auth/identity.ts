@@ -9,6 +9,7 @@ import type { AppEnv } from "../context";
 import { D1Storage } from "../storage/d1";
 import { basicauthUserId } from "./basicauth";
 import type { AuthPolicy, PolicyResolver } from "./policy";
+import { catalogOf } from "../storage/shards";
 
 /**
  * A caller. `principals` are those the request itself proves (user id, `system.Everyone`,
@@ -96,7 +97,7 @@ export function identityMiddleware(authenticator: Authenticator): MiddlewareHand
     if (preset !== undefined) {
       c.set("identity", preset);
     } else {
-      const storage = new D1Storage(c.env.DB);
+      const storage = new D1Storage(catalogOf(c.env));
       c.set("identity", await authenticator.identify(c.req.header("Authorization") ?? null, c.get("settings"), storage));
     }
     await next();

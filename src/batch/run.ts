@@ -22,6 +22,7 @@ import { sendToWriter, writerName } from "../writer/client";
 import type { WriteOp } from "../writer/protocol";
 import { rewriteBodyId, type Rewrite, type RewriteInput } from "../plugins/plugin";
 import type { SubRequest } from "./request";
+import { catalogOf } from "../storage/shards";
 
 export interface BatchEntry {
   status: number;
@@ -95,7 +96,7 @@ export async function runBatch(context: BatchContext, requests: SubRequest[]): P
   const identityFor = async (authorization: string): Promise<Identity> => {
     let identity = identities.get(authorization);
     if (identity === undefined) {
-      const storage = new D1Storage(context.env.DB);
+      const storage = new D1Storage(catalogOf(context.env));
       identity = await context.authenticator.identify(authorization || null, context.settings, storage);
       identities.set(authorization, identity);
     }

@@ -46,11 +46,13 @@ import {
   CLOSE_RESYNC,
   cursorOf,
   listsOf,
+  scopeDatabase,
   SUBSCRIPTION_HEADER,
   writerNameOf,
   type SubscribeRequest,
   type Subscription,
 } from "./subscription";
+import { bucketDatabase } from "../storage/shards";
 
 export const MAX_CATCH_UP = 1000;
 export const MAX_WAITING = 1000;
@@ -278,7 +280,7 @@ export class LiveHub {
   private async missed(subscription: Subscription): Promise<Outgoing[]> {
     const env = this.envOf();
     const { scope } = subscription;
-    if (scope.kind !== "feed") return storedChangesSince(env.DB, subscription, listsOf(scope), MAX_CATCH_UP);
+    if (scope.kind !== "feed") return storedChangesSince(bucketDatabase(env, scope.bucket), subscription, listsOf(scope), MAX_CATCH_UP);
     const feed = this.feeds()[scope.feed];
     if (feed === undefined) return [];
     return (await feed.catchUp(env, subscription.lastSent.feed ?? 0, MAX_CATCH_UP)).map((event) => outgoing("feed", event, null));
@@ -302,7 +304,7 @@ export class LiveHub {
 
   private async reauthorize(sink: Sink, subscription: Subscription): Promise<void> {
     try {
-      const access = await liveAccess(new D1Storage(this.envOf().DB), settingsOf(this.envOf()), subscription.scope, subscription.identity);
+      const access = await liveAccess(new D1Storage(scopeDatabase(this.envOf(), subscription.scope)), settingsOf(this.envOf()), subscription.scope, subscription.identity);
       if (access === "missing") {
         this.close(sink, CLOSE_GONE, "Deleted");
         return;

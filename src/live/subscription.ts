@@ -1,6 +1,8 @@
 /** A live subscriber's state, and how the worker's route hands it to the Durable Object that holds it. */
 import type { Identity } from "../auth/identity";
 import type { LiveAccess } from "./access";
+import { bucketDatabase, catalogOf } from "../storage/shards";
+import type { Bindings } from "../env";
 
 /**
  * What a subscription follows, and which Durable Object holds it: the records of a collection
@@ -88,3 +90,8 @@ export const CLOSE_RESYNC = 4000;
 export const CLOSE_FORBIDDEN = 4003;
 /** Close code: what it follows was deleted (the collection, or its bucket); a 404 to a sync client. */
 export const CLOSE_GONE = 4004;
+
+/** The database of what `scope` follows: its bucket's shard, or the catalog for a feed. */
+export function scopeDatabase(env: Bindings, scope: LiveScope): D1Database {
+  return scope.kind === "feed" ? catalogOf(env) : bucketDatabase(env, scope.bucket);
+}

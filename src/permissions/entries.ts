@@ -61,8 +61,9 @@ async function allUris(storage: D1Storage, resource: "bucket" | "collection" | "
   );
 }
 
+/** The entries of every object of `storages` (the shards, on a sharded deployment) and the root's. */
 export async function permissionEntries(
-  storage: D1Storage,
+  storages: readonly D1Storage[],
   settings: Settings,
   principals: readonly string[],
   accountsEnabled: boolean,
@@ -73,15 +74,17 @@ export async function permissionEntries(
     if (set === undefined) granted.set(uri, (set = new Set()));
     set.add(permission);
   };
-  const rows = await storage.selectPairs(
-    sql`SELECT object_id AS first, permission AS second FROM access_control_entries
-      WHERE principal IN (${sql.join(principals.map((p) => sql`${p}`), sql`, `)})`,
-  );
-  for (const [uri, permission] of rows) grant(uri, permission);
-  for (const resource of ["bucket", "collection", "group"] as const) {
-    const permissions = ["read", "write"].filter((p) => holds(settings, `${resource}_${p}_principals`, principals));
-    if (permissions.length === 0) continue;
-    for (const uri of await allUris(storage, resource)) for (const permission of permissions) grant(uri, permission);
+  for (const storage of storages) {
+    const rows = await storage.selectPairs(
+      sql`SELECT object_id AS first, permission AS second FROM access_control_entries
+        WHERE principal IN (${sql.join(principals.map((p) => sql`${p}`), sql`, `)})`,
+    );
+    for (const [uri, permission] of rows) grant(uri, permission);
+    for (const resource of ["bucket", "collection", "group"] as const) {
+      const permissions = ["read", "write"].filter((p) => holds(settings, `${resource}_${p}_principals`, principals));
+      if (permissions.length === 0) continue;
+      for (const uri of await allUris(storage, resource)) for (const permission of permissions) grant(uri, permission);
+    }
   }
   const entries: JsonObject[] = [];
   for (const [uri, permissions] of granted) {

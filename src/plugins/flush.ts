@@ -1,8 +1,9 @@
-/** `kinto.plugins.flush`: `POST /__flush__` wipes every table (contract §10.3). For tests and demos only. */
+/** `kinto.plugins.flush`: `POST /__flush__` wipes every table of every shard (contract §10.3). For tests and demos only. */
 import { json } from "../http/respond";
 import { registerRoute } from "../routes/register";
 import { D1Storage } from "../storage/d1";
 import { isIncluded, type Plugin } from "./plugin";
+import { shardsOf } from "../storage/shards";
 
 const NAME = "kinto.plugins.flush";
 
@@ -21,7 +22,7 @@ export const flushPlugin: Plugin = {
       "/__flush__",
       {
         POST: async (c) => {
-          await new D1Storage(c.env.DB).flush();
+          await Promise.all(shardsOf(c.env).map((db) => new D1Storage(db).flush()));
           return json(c, 202, {});
         },
       },

@@ -69,6 +69,11 @@ export interface Plugin {
   validate?(settings: Settings): void;
   /** The hello capability (id → value) while enabled, if any. */
   capabilities?(settings: Settings, request: CapabilityRequest): Record<string, Capability>;
+  /**
+   * While enabled: groups of bucket ids this plugin writes in one transaction (its effects), which
+   * must therefore share a shard (storage/shards.ts).
+   */
+  colocated?(settings: Settings): readonly (readonly string[])[];
   /** Resolves the authentication policies this plugin provides, by their `multiauth.policies` name. */
   readonly policies?: PolicyResolver;
   /** Extra `user` fields of hello for an authenticated caller. */
@@ -119,6 +124,11 @@ export function writeListenersOf(plugins: readonly Plugin[]): WriteListener[] {
       },
     ];
   });
+}
+
+/** The bucket groups of the enabled plugins that must share a shard. */
+export function colocatedOf(plugins: readonly Plugin[], settings: Settings): (readonly string[])[] {
+  return plugins.flatMap((plugin) => (plugin.colocated && plugin.enabled(settings) ? plugin.colocated(settings) : []));
 }
 
 /** The live feeds of every plugin, by name. */

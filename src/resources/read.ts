@@ -15,7 +15,13 @@ import { encodeToken, newNonce } from "../protocol/query/token";
 import { sortValuesOf } from "../protocol/query/compile";
 import { D1Storage } from "../storage/d1";
 import { countQuery, pageOf, pageQuery } from "../storage/list";
-import { listSnapshotSql, snapshotOf, type ListSnapshot, type ObjectRow } from "../storage/d1";
+import { listSnapshotSql, rowToObject, snapshotOf, type ListSnapshot, type ObjectRow } from "../storage/d1";
+import { databaseOfLocation, isSharded, shardsOf } from "../storage/shards";
+import { compareBySort } from "../protocol/query/memory-order";
+import type { Identity } from "../auth/identity";
+import type { Settings } from "../config";
+import type { Bindings } from "../env";
+import type { ListAccess } from "../permissions/list-access";
 import type { SharedScope } from "../storage/list";
 import type { ListQuery } from "../protocol/query/types";
 import type { State } from "../storage/types";
@@ -43,11 +49,77 @@ function cacheHeaders(c: AppContext, list: ListTarget, state: State): Record<str
   return recordCacheHeaders(settings, list.location.bucket ?? "", list.location.collection ?? "", collection?.data ?? null, anonymous);
 }
 
+interface SnapshotRead {
+  list: ListTarget;
+  identity: Identity;
+  settings: Settings;
+  /** Null when the querystring is invalid: then only the decision is read. */
+  query: ListQuery | null;
+  now: number;
+  head: boolean;
+}
+
+interface Listed {
+  state: State;
+  access: ListAccess;
+  snapshot: ListSnapshot<ObjectRow & { total: number }>;
+}
+
+/**
+ * The read decision and the page (or count) of one database. `initialize`: whether this read may
+ * store a never-read list's timestamp (besides read-only mode, which never does).
+ */
+async function readSnapshot(storage: D1Storage, read: SnapshotRead, initialize: boolean): Promise<Listed> {
+  const { list, identity, settings, query, now, head } = read;
+  const rowsQuery = (q: ListQuery, scope: SharedScope | null) => (head ? countQuery(list.list, q, scope) : pageQuery(list.list, q, scope));
+  // One round trip in the common case, and no write: the whole list is read with the
+  // decision's rows, and discarded unless the caller may read all of it.
+  const { state, access } = await decideListRead(storage, list, identity, settings, query ? listSnapshotSql(list.list, now, false, rowsQuery(query, null)) : []);
+  if (query === null) return { state, access, snapshot: { timestamp: null, rows: [] } };
+  let snapshot: ListSnapshot<ObjectRow & { total: number }> | null = access.kind === "shared" ? null : snapshotOf(state.extra);
+  const store = initialize && !settings.readonly;
+  // A shared subset, or a list never read before (whose first read stores its timestamp,
+  // except in read-only mode, §2.9), takes a second round trip.
+  if (snapshot === null || (snapshot.timestamp === null && store)) {
+    const scope = access.kind === "shared" ? access.scope : null;
+    snapshot = await storage.readList(list.list, now, store, rowsQuery(query, scope));
+  }
+  if (access.kind === "empty") snapshot.rows = [];
+  return { state, access, snapshot };
+}
+
+/**
+ * The buckets list of a sharded deployment: every shard's page merged in the query's order (the
+ * page token's keyset applies on each shard alike), counts summed, the largest timestamp.
+ */
+function mergeSnapshots(parts: Listed[], query: ListQuery | null, head: boolean): Listed {
+  const first = parts[0] as Listed;
+  const visible = parts.filter((part) => part.access.kind !== "empty");
+  const stamps = parts.map((part) => part.snapshot.timestamp).filter((stamp): stamp is number => stamp !== null);
+  const timestamp = stamps.length === 0 ? null : Math.max(...stamps);
+  const access = visible[0]?.access ?? first.access;
+  if (query === null) return { state: first.state, access, snapshot: { timestamp, rows: [] } };
+  const rows = visible.flatMap((part) => part.snapshot.rows);
+  if (head) {
+    const total = rows.reduce((sum, row) => sum + row.total, 0);
+    return { state: first.state, access, snapshot: { timestamp, rows: [{ total } as ObjectRow & { total: number }] } };
+  }
+  const ordered = rows
+    .map((row) => ({ row, wire: toWire(rowToObject(row)) }))
+    .sort((a, b) => compareBySort(a.wire, b.wire, query.sort))
+    .map(({ row }) => row);
+  return { state: first.state, access, snapshot: { timestamp, rows: ordered.slice(0, query.limit + 1) } };
+}
+
+/** A list whose objects are spread over the shards: the buckets, on a sharded deployment. */
+function isShardedList(env: Bindings, list: ListTarget): boolean {
+  return list.spec.name === "bucket" && isSharded(env);
+}
+
 export function readPlural(resource: ResourceName) {
   return async (c: AppContext): Promise<Response> => {
     const settings = c.get("settings");
     const identity = c.get("identity");
-    const storage = new D1Storage(c.env.DB);
     const list = listTarget(resource, locationOf(c));
     if (list.spec.listNeedsIdentity && c.get("identity").userId === null) {
       throw new KintoError({ status: 401, errno: ERRNO.UNDEFINED, error: `Cannot read ${list.spec.plural}.` });
@@ -63,20 +135,12 @@ export function readPlural(resource: ResourceName) {
     } catch (error) {
       invalidQuery = error;
     }
-    const rowsQuery = (q: ListQuery, scope: SharedScope | null) =>
-      head ? countQuery(list.list, q, scope) : pageQuery(list.list, q, scope);
-    // One round trip in the common case, and no write: the whole list is read with the
-    // decision's rows, and discarded unless the caller may read all of it.
-    const { state, access } = await decideListRead(storage, list, identity, settings, query ? listSnapshotSql(list.list, now, false, rowsQuery(query, null)) : []);
+    const read = { list, identity, settings, query, now, head };
+    const listed = isShardedList(c.env, list)
+      ? mergeSnapshots(await Promise.all(shardsOf(c.env).map((db, shard) => readSnapshot(new D1Storage(db), read, shard === 0))), query, head)
+      : await readSnapshot(new D1Storage(databaseOfLocation(c.env, resource, list.location)), read, true);
     if (query === null) throw invalidQuery;
-    let snapshot: ListSnapshot<ObjectRow & { total: number }> | null = access.kind === "shared" ? null : snapshotOf(state.extra);
-    // A shared subset, or a list never read before (whose first read stores its timestamp,
-    // except in read-only mode, §2.9), takes a second round trip.
-    if (snapshot === null || (snapshot.timestamp === null && !settings.readonly)) {
-      const scope = access.kind === "shared" ? access.scope : null;
-      snapshot = await storage.readList(list.list, now, !settings.readonly, rowsQuery(query, scope));
-    }
-    if (access.kind === "empty") snapshot.rows = [];
+    const { state, access, snapshot } = listed;
     const timestamp = snapshot.timestamp;
     if (timestamp === null) throw backendUnavailable(settings.retryAfterSeconds);
     const headers = { ...timestampHeaders(timestamp), ...cacheHeaders(c, list, state) };
@@ -110,9 +174,9 @@ export function readObject(resource: ResourceName) {
   return async (c: AppContext): Promise<Response> => {
     const settings = c.get("settings");
     const identity = c.get("identity");
-    const storage = new D1Storage(c.env.DB);
     const id = c.req.param("id") ?? "";
     const target = objectTarget(resource, locationOf(c), id);
+    const storage = new D1Storage(databaseOfLocation(c.env, resource, target.location, id));
     const preconditions = parsePreconditions(c.req.raw.headers);
     const parentNeed = parentReadNeed(target);
     const state = await storage.readState({

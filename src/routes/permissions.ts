@@ -10,6 +10,7 @@ import { permissionEntries } from "../permissions/entries";
 import { compareBySort, matchesFilters, memoryPage, parseListQuery } from "../protocol/query";
 import { isIncluded } from "../plugins/plugin";
 import { D1Storage } from "../storage/d1";
+import { catalogOf, shardsOf } from "../storage/shards";
 import type { KintoObject } from "../wire";
 import { registerRoute } from "./register";
 
@@ -17,7 +18,7 @@ const FIELDS = ["uri", "resource_name", "permissions", "id", "bucket_id", "colle
 
 async function listPermissions(c: AppContext): Promise<Response> {
   const settings = c.get("settings");
-  const { userId, principals } = await withGroups(new D1Storage(c.env.DB), c.get("identity"));
+  const { userId, principals } = await withGroups(new D1Storage(catalogOf(c.env)), c.get("identity"));
   const readers = settingPrincipals(settings, "permissions_read_principals");
   const allowed = readers.length === 0 ? ["system.Everyone"] : readers;
   if (!principals.some((principal) => allowed.includes(principal))) throw userId === null ? unauthorized() : forbidden();
@@ -30,7 +31,7 @@ async function listPermissions(c: AppContext): Promise<Response> {
   });
   const accounts = isIncluded(settings, "kinto.plugins.accounts");
   // Entries carry no timestamp; the in-memory query functions take them as objects.
-  const entries = (await permissionEntries(new D1Storage(c.env.DB), settings, principals, accounts)) as unknown as KintoObject[];
+  const entries = (await permissionEntries(shardsOf(c.env).map((db) => new D1Storage(db)), settings, principals, accounts)) as unknown as KintoObject[];
   const filters = query.filters.filter((filter) => filter.field !== "last_modified");
   const matching = entries.filter((entry) => matchesFilters(entry, filters)).sort((a, b) => compareBySort(a, b, query.sort));
   const headers: Record<string, string> = timestampHeaders(0);

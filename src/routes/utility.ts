@@ -12,6 +12,7 @@ import { apiRoot, json, origin } from "../http/respond";
 import { PATHS } from "./paths";
 import { openAPIDocument } from "./openapi";
 import { registerRoute } from "./register";
+import { catalogOf, shardsOf } from "../storage/shards";
 
 /** What hello gathers from plugins. */
 export interface HelloSources {
@@ -24,7 +25,7 @@ export interface HelloSources {
 function hello(sources: HelloSources) {
   return async (c: AppContext): Promise<Response> => {
     const settings = c.get("settings");
-    const identity = await withGroups(new D1Storage(c.env.DB), c.get("identity"));
+    const identity = await withGroups(new D1Storage(catalogOf(c.env)), c.get("identity"));
     const body: Record<string, unknown> = {
       project_name: settings.projectName,
       project_version: settings.projectVersion,
@@ -53,8 +54,9 @@ function heartbeat(sources: HelloSources) {
     const settings = c.get("settings");
     const seconds = settings.heartbeatTimeoutSeconds;
     const [storage, permission, plugins] = await Promise.all([
-      withTimeout(() => c.env.DB.prepare("SELECT 1 FROM timestamps LIMIT 1").first(), seconds),
-      withTimeout(() => c.env.DB.prepare("SELECT 1 FROM access_control_entries LIMIT 1").first(), seconds),
+      // Healthy when every shard answers.
+      withTimeout(() => Promise.all(shardsOf(c.env).map((db) => db.prepare("SELECT 1 FROM timestamps LIMIT 1").first())), seconds),
+      withTimeout(() => Promise.all(shardsOf(c.env).map((db) => db.prepare("SELECT 1 FROM access_control_entries LIMIT 1").first())), seconds),
       sources.heartbeats(c.env, settings),
     ]);
     const body = { storage, permission, cache: null, ...plugins };

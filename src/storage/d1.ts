@@ -195,12 +195,20 @@ export class D1Storage {
     return snapshotOf<Row>(results.map((result) => result.results));
   }
 
+  /** The stored timestamp of a list, or null when it was never initialised. */
+  async listTimestamp(key: ListKey): Promise<number | null> {
+    const row = await statement(this.db, sql`SELECT last_modified FROM timestamps WHERE parent_id = ${key.parentId} AND resource_name = ${key.resourceName}`).first<{
+      last_modified: number;
+    }>();
+    return row?.last_modified ?? null;
+  }
+
   /** Deletes everything: objects, timestamps, ACLs, group memberships, declared indexes (the flush plugin). */
   async flush(): Promise<void> {
     const indexes = await this.selectColumn(declaredIndexesQuery("/buckets/", true));
     await this.db.batch([
       ...indexes.map((name) => statement(this.db, dropDeclaredIndexSql(name))),
-      ...["objects", "timestamps", "access_control_entries", "user_principals", "attachment_files", "attachment_uploads", "attachment_upload_parts", "openid_states", "search_docs", "search_builds"].map((table) =>
+      ...["objects", "timestamps", "access_control_entries", "user_principals", "attachment_files", "attachment_uploads", "attachment_upload_parts", "openid_states", "search_docs", "search_builds", "search_scopes"].map((table) =>
         this.db.prepare(`DELETE FROM ${table}`),
       ),
     ]);

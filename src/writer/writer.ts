@@ -19,7 +19,17 @@ import { WriteEngine } from "./engine";
 import { declaredIndexes } from "./declared-indexes";
 import { afterCommit, type WriteChange, type WriteListener } from "./listener";
 import type { WriteRequest, WriteResponse, WriteResult } from "./protocol";
+
+const BUCKETS = { parentId: "", resourceName: "bucket" } as const;
+const bucketUriOf = (bucket: string): string => `/buckets/${bucket}`;
 import { StateCache } from "./state-cache";
+import { writerName } from "./client";
+import { deleteEverywhere } from "./delete-everywhere";
+import { membershipBuckets } from "./membership-changes";
+import { placementOf, placementOfRequest, withBucketIds, type Placement } from "./placement";
+import { isSharded, shardsOf } from "../storage/shards";
+import { copyMemberships } from "../storage/memberships";
+import type { Settings } from "../config";
 import { storageLedger } from "./token-ledger";
 
 /** At most this many operations per group, to keep one D1 batch well within its limits. */
@@ -27,6 +37,8 @@ const MAX_GROUP_OPS = 200;
 
 interface Waiting {
   request: WriteRequest;
+  /** Its shard, or null when its operations fall on several (see placement.ts). */
+  placement: Placement | null;
   resolve(results: WriteResult[]): void;
   reject(error: unknown): void;
 }
@@ -34,8 +46,15 @@ interface Waiting {
 export class Writer extends DurableObject<Bindings> {
   private readonly queue: Waiting[] = [];
   private draining = false;
-  /** Survives between groups; cleared on a failed guard. */
-  private readonly cache = new StateCache();
+  /** One per shard written; survives between groups; cleared on a failed guard. */
+  private readonly caches = new Map<number, StateCache>();
+  private readonly tokens = storageLedger(this.ctx.storage);
+  /** This Writer's name (writerName of what it writes), known from its first request. */
+  private name: string | undefined;
+  /** The root's Writer on a sharded deployment: the largest bucket timestamp of every shard. */
+  private rootFloor: number | null = null;
+  /** The membership refreshes, one after the other. */
+  private copying: Promise<void> = Promise.resolve();
   /** The write listeners (plugins) of every commit; the worker entry's subclass provides them. The core's run first. */
   protected readonly listeners: readonly WriteListener[] = [];
   /** The live feeds of the plugins, by name; the worker entry's subclass provides them. */
@@ -87,12 +106,20 @@ export class Writer extends DurableObject<Bindings> {
 
   /** Applies the operations in order; they commit in one D1 transaction. JSON in, JSON out. */
   async apply(request: string): Promise<string> {
-    const parsed = parseExactJson(request) as unknown as WriteRequest;
+    const parsed = withBucketIds(this.env, parseExactJson(request) as unknown as WriteRequest);
+    const first = parsed.ops[0];
+    if (first !== undefined) this.name ??= writerName(first);
+    const placement = placementOfRequest(this.env, parsed);
     const results = await new Promise<WriteResult[]>((resolve, reject) => {
-      this.queue.push({ request: parsed, resolve, reject });
+      this.queue.push({ request: parsed, placement, resolve, reject });
       void this.drain();
     });
     return JSON.stringify({ results } satisfies WriteResponse);
+  }
+
+  /** Refreshes the other shards' copies of `bucket`'s group memberships: this is `bucket`'s Writer. */
+  async refreshMemberships(bucket: string): Promise<void> {
+    await this.oneCopyAtATime(() => copyMemberships(this.env, bucket));
   }
 
   /** Takes queued requests group by group until the queue is empty. Only one drain runs at a time. */
@@ -101,17 +128,41 @@ export class Writer extends DurableObject<Bindings> {
     this.draining = true;
     try {
       const settings = settingsOf(this.env);
+      const touched = new Set<string>();
       const committed = (own: readonly WriteChange[], effects: readonly WriteChange[]) => {
         const { here, elsewhere } = splitByParent(own, effects);
         this.live.broadcast(here);
         if (elsewhere.size > 0) this.ctx.waitUntil(this.forwarder.forward(elsewhere));
-        this.ctx.waitUntil(afterCommit(this.listeners, effects.length === 0 ? own : [...own, ...effects], this.env, settings));
+        const all = effects.length === 0 ? own : [...own, ...effects];
+        for (const bucket of membershipBuckets(all)) touched.add(bucket);
+        this.ctx.waitUntil(afterCommit(this.listeners, all, this.env, settings));
       };
-      const engine = new WriteEngine(new D1Storage(this.env.DB), settings, storageLedger(this.ctx.storage), this.cache, Date.now, [declaredIndexes, ...this.listeners], committed);
+      const shards = shardsOf(this.env);
+      const engines = new Map<number, WriteEngine>();
+      const engineFor = (shard: number): WriteEngine => {
+        let engine = engines.get(shard);
+        if (engine === undefined) {
+          const storage = new D1Storage(shards[shard] as D1Database);
+          engine = new WriteEngine(storage, settings, this.tokens, this.cacheOf(shard), () => this.now(), [declaredIndexes, ...this.listeners], committed);
+          engines.set(shard, engine);
+        }
+        return engine;
+      };
       while (this.queue.length > 0) {
-        const group = this.takeGroup();
+        const head = this.queue[0] as Waiting;
+        const group = typeof head.placement === "number" ? this.takeGroup(head.placement) : [this.queue.shift() as Waiting];
         try {
-          const results = await engine.runGroup(group.map((waiting) => waiting.request));
+          if (shards.length > 1 && this.name === "/") await this.loadRootFloor(shards);
+          const results =
+            typeof head.placement === "number"
+              ? await engineFor(head.placement).runGroup(group.map((waiting) => waiting.request))
+              : [await this.runAcrossShards(head.request, engineFor, shards, settings)];
+          results.forEach((own) => this.advanceRootFloor(own));
+          if (touched.size > 0) {
+            const buckets = [...touched];
+            touched.clear();
+            await this.copyMembershipsOf(buckets);
+          }
           group.forEach((waiting, index) => waiting.resolve(results[index] ?? []));
         } catch (error) {
           for (const waiting of group) waiting.reject(error);
@@ -124,11 +175,82 @@ export class Writer extends DurableObject<Bindings> {
     }
   }
 
-  private takeGroup(): Waiting[] {
+  /**
+   * A root request whose operations fall on several shards: each operation commits on its own
+   * (in order); a plural DELETE of buckets runs shard by shard (writer/delete-everywhere.ts).
+   */
+  private async runAcrossShards(request: WriteRequest, engineFor: (shard: number) => WriteEngine, shards: readonly D1Database[], settings: Settings): Promise<WriteResult[]> {
+    const count = shards.length;
+    const results: WriteResult[] = [];
+    for (const op of request.ops) {
+      const single = { ...request, ops: [op] };
+      const placement = placementOf(this.env, op);
+      const own =
+        placement === "every"
+          ? await deleteEverywhere(single, {
+              count,
+              run: (shard, sub) => engineFor(shard).run(sub),
+              listTimestamp: (shard) => new D1Storage(shards[shard] as D1Database).listTimestamp(BUCKETS),
+            }, this.tokens, settings)
+          : await engineFor(placement).run(single);
+      this.advanceRootFloor(own);
+      results.push(...own);
+    }
+    return results;
+  }
+
+  /**
+   * The root's timestamps: the buckets of every shard form one list, whose timestamp is the
+   * largest of the shards'. Its Writer assigns each bucket write a timestamp above all of them.
+   */
+  private now(): number {
+    return this.rootFloor === null ? Date.now() : Math.max(Date.now(), this.rootFloor + 1);
+  }
+
+  private async loadRootFloor(shards: readonly D1Database[]): Promise<void> {
+    if (this.rootFloor !== null) return;
+    const stamps = await Promise.all(shards.map((db) => new D1Storage(db).listTimestamp(BUCKETS)));
+    this.rootFloor = Math.max(0, ...stamps.map((stamp) => stamp ?? 0));
+  }
+
+  private advanceRootFloor(results: readonly WriteResult[]): void {
+    if (this.rootFloor === null) return;
+    for (const result of results) if (result.ok) this.rootFloor = Math.max(this.rootFloor, result.timestamp);
+  }
+
+  /** Each bucket's copies are refreshed by its own Writer; a failure is logged, the upkeep repairs it. */
+  private async copyMembershipsOf(buckets: readonly string[]): Promise<void> {
+    if (!isSharded(this.env)) return;
+    for (const bucket of buckets) {
+      const uri = bucketUriOf(bucket);
+      try {
+        if (this.name === uri) await this.refreshMemberships(bucket);
+        else await this.env.WRITER.get(this.env.WRITER.idFromName(uri)).refreshMemberships(bucket);
+      } catch (error) {
+        console.error("copying group memberships to the other shards failed:", error instanceof Error ? error.name : "unknown error");
+      }
+    }
+  }
+
+  private oneCopyAtATime(work: () => Promise<void>): Promise<void> {
+    const next = this.copying.then(work);
+    this.copying = next.catch(() => undefined);
+    return next;
+  }
+
+  private cacheOf(shard: number): StateCache {
+    let cache = this.caches.get(shard);
+    if (cache === undefined) this.caches.set(shard, (cache = new StateCache()));
+    return cache;
+  }
+
+  /** Consecutive queued requests that commit on `shard`, within MAX_GROUP_OPS. */
+  private takeGroup(shard: number): Waiting[] {
     const group: Waiting[] = [];
     let ops = 0;
     while (this.queue.length > 0) {
       const next = this.queue[0] as Waiting;
+      if (next.placement !== shard) break;
       if (group.length > 0 && ops + next.request.ops.length > MAX_GROUP_OPS) break;
       group.push(this.queue.shift() as Waiting);
       ops += next.request.ops.length;

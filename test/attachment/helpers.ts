@@ -1,6 +1,8 @@
 /** Helpers of the attachment tests: multipart uploads to the real app, and the R2 bucket behind it. */
 import { env, exports } from "cloudflare:workers";
 import { buildApp } from "../../src/app";
+import type { Bindings } from "../../src/env";
+import { shardsOf } from "../../src/storage/shards";
 import { toRes } from "../permissions/helpers";
 import { AUTH, urlOf, type Res, type Who } from "../resources/helpers";
 
@@ -77,8 +79,12 @@ export async function sha256(content: string | Uint8Array): Promise<string> {
   return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
 }
 
-/** Rows of the file ledger, by state. */
+/** Rows of the file ledger of every shard, by key. */
 export async function ledger(): Promise<{ key: string; record_uri: string; state: string }[]> {
-  const { results } = await env.DB.prepare("SELECT key, record_uri, state FROM attachment_files ORDER BY key").all<{ key: string; record_uri: string; state: string }>();
-  return results;
+  const rows = [];
+  for (const db of shardsOf(env as unknown as Bindings)) {
+    const { results } = await db.prepare("SELECT key, record_uri, state FROM attachment_files ORDER BY key").all<{ key: string; record_uri: string; state: string }>();
+    rows.push(...results);
+  }
+  return rows.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }

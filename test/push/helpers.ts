@@ -3,6 +3,7 @@ import { env, exports } from "cloudflare:workers";
 import { expect } from "vitest";
 import { buildApp } from "../../src/app";
 import type { Bindings } from "../../src/env";
+import { databaseOfUri } from "../../src/storage/shards";
 import type { LiveEvent } from "../../src/wire";
 import { API, AUTH, send, uid, type Who } from "../resources/helpers";
 
@@ -125,7 +126,7 @@ export async function streamEventsOf(stream: Stream, count: number): Promise<Str
 
 /** `count` records stored straight into D1 (timestamps after `start`, now by default): a big backlog, fast. */
 export async function seedRecords(collectionPath: string, count: number, start = Date.now()): Promise<void> {
-  await (env as unknown as Bindings).DB.prepare(
+  await databaseOfUri(env as unknown as Bindings, collectionPath).prepare(
     `WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < ?1)
      INSERT INTO objects (id, parent_id, resource_name, last_modified, data, deleted)
      SELECT 'seeded-' || n, ?2, 'record', ?3 + n, '{}', 0 FROM seq`,

@@ -62,12 +62,13 @@ export interface Get {
   counter?: Counter;
 }
 
-/** A request to an app over `{...env, ...CHANGES_VARS, ...vars}` (its D1 counted with `counter`). */
+/** A request to an app over `{...env, ...CHANGES_VARS, ...vars}` (its D1 calls counted with `counter`). */
 export async function get({ url, as = "anonymous", vars = {}, headers = {}, method = "GET", counter }: Get): Promise<Res> {
   const request = new Request(urlOf({ url }), { method, headers, redirect: "manual" });
   const auth = AUTH[as];
   if (auth !== null) request.headers.set("Authorization", auth);
-  const base = env as unknown as { DB: D1Database };
-  const bindings = { ...(env as object), ...CHANGES_VARS, ...vars, ...(counter ? { DB: counted(base.DB, counter) } : {}) };
+  // Every shard's calls are counted (DB, and DB_1 in the workers-sharded project).
+  const shards = Object.entries(env as object).filter(([name]) => /^DB(_\d+)?$/.test(name)) as [string, D1Database][];
+  const bindings = { ...(env as object), ...CHANGES_VARS, ...vars, ...(counter ? Object.fromEntries(shards.map(([name, db]) => [name, counted(db, counter)])) : {}) };
   return toRes(await app.fetch(request, bindings));
 }

@@ -4,8 +4,10 @@
 import { applyD1Migrations } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 
+/** Applies them to every shard: `DB`, and `DB_1` in the workers-sharded project. */
 export async function applyMigrations(): Promise<void> {
   await applyD1Migrations(env.DB, env.TEST_MIGRATIONS);
+  if (env.DB_1 !== undefined) await applyD1Migrations(env.DB_1, env.TEST_MIGRATIONS);
 }
 
 await applyMigrations();

@@ -7,6 +7,8 @@ declare global {
       // Also declared by src/ (identical declarations merge); repeated here so
       // the setup file typechecks on its own.
       DB: D1Database;
+      // The second shard, bound by the workers-sharded project only.
+      DB_1?: D1Database;
       // Bound by vitest.config.ts: the SQL migrations, for applyD1Migrations().
       TEST_MIGRATIONS: D1Migration[];
     }

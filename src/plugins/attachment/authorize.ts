@@ -8,12 +8,13 @@ import { forbidden, unauthorized } from "../../errors";
 import { isAllowed, urisToCheck } from "../../permissions/authorize";
 import { createNeed, requireParent, writeNeed, type ObjectTarget } from "../../resources/target";
 import { D1Storage } from "../../storage/d1";
+import { bucketDatabaseOf } from "../../http/route-database";
 
 export async function authorizeRecordWrite(c: AppContext, target: ObjectTarget): Promise<void> {
   const identity = c.get("identity");
   const objects = [{ ref: target.ref, uri: target.uri }];
   if (target.parent) objects.push(target.parent);
-  const state = await new D1Storage(c.env.DB).readState({
+  const state = await new D1Storage(bucketDatabaseOf(c)).readState({
     objects,
     lists: [],
     grants: {

@@ -15,6 +15,7 @@ import { attachmentSettings } from "./settings";
 import { DEFAULT_PART_BYTES, MAX_PARTS, MAX_PART_BYTES, MIN_PART_BYTES, UPLOAD_TTL_MS } from "./uploads/layout";
 import { abortUpload, completeUpload, createUpload, readUploadInfo, uploadPart } from "./uploads/routes";
 import { sweepUploads } from "./uploads/sweep";
+import { shardsOf } from "../../storage/shards";
 
 const NAME = "kinto_attachment";
 /** kinto-attachment's version whose API this is. */
@@ -57,8 +58,10 @@ export const attachmentPlugin: Plugin = {
     return { attachments: healthy };
   },
   async maintenance(env) {
-    await sweepUploads(env.DB, filesBucket(env), Date.now());
-    await sweepFiles(env.DB, filesBucket(env), Date.now());
+    for (const db of shardsOf(env)) {
+      await sweepUploads(db, filesBucket(env), Date.now());
+      await sweepFiles(db, filesBucket(env), Date.now());
+    }
   },
   register(app) {
     const enabled = (settings: Settings) => attachmentPlugin.enabled(settings);

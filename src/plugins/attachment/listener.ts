@@ -17,6 +17,7 @@ import { filesBucket, sweepFiles } from "./files";
 import { keyOf } from "./keys";
 import { sharesFiles } from "../remote-settings/signer/shared-files";
 import { attachmentSettings, resourceSettings } from "./settings";
+import { databaseOfUri } from "../../storage/shards";
 
 /** The `by` of the attachment routes' writes. */
 export const ATTACHMENT_WRITER = "kinto_attachment";
@@ -95,6 +96,6 @@ function releasesFiles(change: WriteChange): boolean {
 
 /** After a commit that released files: deletes the garbage from R2 (and whatever earlier sweeps left). */
 export async function deleteReleasedFiles(changes: readonly WriteChange[], env: Bindings): Promise<void> {
-  if (!changes.some(releasesFiles)) return;
-  await sweepFiles(env.DB, filesBucket(env), Date.now());
+  const shards = new Set(changes.filter(releasesFiles).map((change) => databaseOfUri(env, change.uri)));
+  for (const db of shards) await sweepFiles(db, filesBucket(env), Date.now());
 }

@@ -24,6 +24,7 @@ import { ATTACHMENT_WRITER } from "./listener";
 import { boundaryOf, discardBody, MultipartError, parts, type Part } from "./multipart";
 import { attachmentSettings, resourceSettings } from "./settings";
 import { FileTooLarge, storeFile } from "./upload";
+import { bucketDatabaseOf } from "../../http/route-database";
 
 /** The record's `attachment` field (contract §11.2 step 3). */
 export interface AttachmentMetadata {
@@ -83,7 +84,7 @@ export async function planUpload(c: AppContext, record: RecordPath, filename: st
   if (!isStorableKey(key)) {
     throw invalidParameter("body", null, `File name not storable: its storage key must have 1 to ${MAX_KEY_BYTES} bytes (folder and sanitized name).`);
   }
-  const own = await claimKey(c.env.DB, key, targetOf(record).uri, Date.now());
+  const own = await claimKey(bucketDatabaseOf(c), key, targetOf(record).uri, Date.now());
   return {
     key,
     own,
@@ -110,7 +111,7 @@ async function storePart(c: AppContext, part: Part, record: RecordPath): Promise
     const metadata = { filename: plan.filename, location: plan.location, hash: stored.hash, mimetype: plan.mimetype, size: stored.size };
     return { key: plan.key, own: plan.own, metadata };
   } catch (error) {
-    await abandonUpload(c.env.DB, bucket, plan.key, plan.own);
+    await abandonUpload(bucketDatabaseOf(c), bucket, plan.key, plan.own);
     if (error instanceof FileTooLarge) throw fileTooLarge(error);
     throw error;
   }
@@ -167,7 +168,7 @@ async function readForm(c: AppContext, record: RecordPath): Promise<{ upload: Up
     if (upload === null) throw postedDataError("Attachment missing.");
     checkRest(rest);
   } catch (error) {
-    if (upload !== null) await abandonUpload(c.env.DB, filesBucket(c.env), upload.key, upload.own);
+    if (upload !== null) await abandonUpload(bucketDatabaseOf(c), filesBucket(c.env), upload.key, upload.own);
     if (error instanceof MultipartError) throw invalidParameter("body", null, error.message);
     throw error;
   }
@@ -213,11 +214,11 @@ export async function commitUpload(c: AppContext, record: RecordPath, upload: Up
     if (!isJsonObject(data)) throw invalidParameter("body", "data", `${JSON.stringify(data)} is not a mapping type`);
     result = await writeRecord(c, recordWrite(c, record, { ...data, attachment: { ...upload.metadata } }, permissions));
   } catch (error) {
-    await abandonUpload(c.env.DB, filesBucket(c.env), upload.key, upload.own);
+    await abandonUpload(bucketDatabaseOf(c), filesBucket(c.env), upload.key, upload.own);
     throw error;
   }
   if (!result.ok) {
-    await abandonUpload(c.env.DB, filesBucket(c.env), upload.key, upload.own);
+    await abandonUpload(bucketDatabaseOf(c), filesBucket(c.env), upload.key, upload.own);
     return renderResult(result, new URL(c.req.url));
   }
   return new Response(JSON.stringify(upload.metadata), {

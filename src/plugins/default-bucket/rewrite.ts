@@ -11,6 +11,7 @@ import type { WriteOp } from "../../writer/protocol";
 import { NO_PRECONDITIONS } from "../../http/preconditions";
 import type { Rewrite, RewriteInput } from "../plugin";
 import { defaultBucketId } from "./bucket-id";
+import { bucketDatabase } from "../../storage/shards";
 
 const DEFAULT_PATH = /^\/v1\/buckets\/default(\/.*)?$/;
 
@@ -36,7 +37,7 @@ export async function rewriteDefaultBucket(input: RewriteInput): Promise<Rewrite
 
 /** Creates the bucket and collection that are missing, with the caller as writer. */
 async function ensure(input: RewriteInput, bucket: string, ensureBucket: string | null, collection: string | null): Promise<void> {
-  const storage = new D1Storage(input.env.DB);
+  const storage = new D1Storage(bucketDatabase(input.env, bucket));
   const bucketUri = `/buckets/${bucket}`;
   const collectionUri = `${bucketUri}/collections/${collection ?? ""}`;
   const state = await storage.readState({

@@ -17,6 +17,7 @@ import { listSnapshotSql, snapshotOf, D1Storage, type ListSnapshot, type ObjectR
 import { countQuery, hasShared, pageOf, pageQuery, rowsByIdQuery, type SharedScope } from "../../storage/list";
 import type { JsonValue } from "../../wire";
 import { HISTORY, historyList } from "./entries";
+import { bucketDatabase } from "../../storage/shards";
 
 /** The root fields of an entry: the only ones filters, `_sort` and `_fields` accept. */
 const FIELDS = [
@@ -91,7 +92,7 @@ function deferredQuery(c: AppContext, now: number): { query: ListQuery | null; i
 
 export async function readHistory(c: AppContext): Promise<Response> {
   const settings = c.get("settings");
-  const storage = new D1Storage(c.env.DB);
+  const storage = new D1Storage(bucketDatabase(c.env, c.req.param("bid") ?? ""));
   const bucketUri = `/buckets/${c.req.param("bid") ?? ""}`;
   const list = historyList(bucketUri);
   const now = Date.now();
@@ -134,7 +135,7 @@ export async function readHistory(c: AppContext): Promise<Response> {
  * with every Writer of the bucket), so no Writer is involved.
  */
 export async function deleteHistory(c: AppContext): Promise<Response> {
-  const storage = new D1Storage(c.env.DB);
+  const storage = new D1Storage(bucketDatabase(c.env, c.req.param("bid") ?? ""));
   const bucketUri = `/buckets/${c.req.param("bid") ?? ""}`;
   const list = historyList(bucketUri);
   const now = Date.now();

@@ -13,6 +13,7 @@ import { D1Storage, rowToObject, type ObjectRow } from "../../storage/d1";
 import { pageQuery } from "../../storage/list";
 import type { KintoObject } from "../../wire";
 import { historyList } from "./entries";
+import { bucketDatabase } from "../../storage/shards";
 
 function scan(filters: Filter[], limit: number, includeTombstones: boolean): ListQuery {
   return {
@@ -33,8 +34,8 @@ function filter(field: string, operator: Filter["operator"], value: Filter["valu
 export async function readSnapshot(c: AppContext): Promise<Response> {
   const settings = c.get("settings");
   const identity = c.get("identity");
-  const storage = new D1Storage(c.env.DB);
   const bid = c.req.param("bid") ?? "";
+  const storage = new D1Storage(bucketDatabase(c.env, bid));
   const spec = c.req.param("spec") ?? "";
   const at = spec.lastIndexOf("@");
   if (at < 0) throw missingResource();

@@ -16,6 +16,7 @@ import type { ValidationDetail } from "../../wire";
 import { discover, exchangeCode, isHttpUrl, ProviderUnavailable } from "./remote";
 import { providerOf, type OpenIDProvider } from "./settings";
 import { consumeState, randomState, saveState } from "./states";
+import { catalogOf } from "../../storage/shards";
 
 const RETRY_AFTER_SECONDS = 30;
 
@@ -103,7 +104,7 @@ export async function login(c: AppContext): Promise<Response> {
   const authorization = await endpointOf(provider, "authorization_endpoint");
 
   const state = randomState(provider.stateLength);
-  await saveState(c.env.DB, state, provider.name, callback, provider.stateTtlSeconds);
+  await saveState(catalogOf(c.env), state, provider.name, callback, provider.stateTtlSeconds);
   const params = new URLSearchParams({ client_id: clientId, response_type: "code", scope, redirect_uri: tokenUri(c, provider), state });
   if (prompt) params.set("prompt", prompt);
   // Providers such as Auth0 issue an access token for an API (a JWT) only when asked for its audience.
@@ -125,7 +126,7 @@ export async function token(c: AppContext): Promise<Response> {
   if (details.length > 0 || provider === null || code === undefined || state === undefined) throw invalidParameters(details);
   requiredClientId(provider);
 
-  const callback = await consumeState(c.env.DB, state, provider.name);
+  const callback = await consumeState(catalogOf(c.env), state, provider.name);
   if (callback === null) throw invalidParameters([{ location: "body", name: "state", description: "Invalid state", errno: 105 }]);
   if (!isTrustedCallback(provider, callback, origin(c))) throw invalidParameters([untrusted()]);
 

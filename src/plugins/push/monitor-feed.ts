@@ -28,7 +28,7 @@ function eventOf(entry: MonitorEntry): LiveEvent {
 
 export const monitorFeed: LiveFeed = {
   async catchUp(env, since, limit) {
-    const entries = await monitorEntries(env.DB, settingsOf(env));
+    const entries = await monitorEntries(env, settingsOf(env));
     return entries
       .filter((entry) => entry.last_modified > since - MONITOR_REPLAY_MS)
       .sort((a, b) => a.last_modified - b.last_modified)

@@ -11,7 +11,7 @@ import { forbidden, invalidParameter, invalidParameters, missingResource, unauth
 import { json } from "../../http/respond";
 import { liveAccess, type LiveAccess } from "../../live/access";
 import { reauthorizeAfterMs } from "../../live/hub";
-import { parseCursor, SUBSCRIPTION_HEADER, writerNameOf, type LiveScope, type SubscribeRequest, type Subscription } from "../../live/subscription";
+import { parseCursor, scopeDatabase, SUBSCRIPTION_HEADER, writerNameOf, type LiveScope, type SubscribeRequest, type Subscription } from "../../live/subscription";
 import { D1Storage } from "../../storage/d1";
 import { issueToken, tokenUser } from "./token";
 
@@ -23,7 +23,7 @@ export const bucketScope: ScopeOf = (c) => ({ kind: "bucket", bucket: c.req.para
 
 /** The caller's access, or the 401/403/404 a list read would answer. */
 async function accessOf(c: AppContext, scope: LiveScope, identity: Identity): Promise<LiveAccess> {
-  const access = await liveAccess(new D1Storage(c.env.DB), c.get("settings"), scope, identity);
+  const access = await liveAccess(new D1Storage(scopeDatabase(c.env, scope)), c.get("settings"), scope, identity);
   if (access === null) throw identity.userId === null ? unauthorized() : forbidden();
   if (access === "missing") {
     const details = scope.kind === "collection" ? { id: scope.collection, resource_name: "collection" } : { id: scope.kind === "bucket" ? scope.bucket : "", resource_name: "bucket" };

@@ -14,7 +14,7 @@ const PUBLISHED = new Request("https://kinto-edge.invalid/__broadcasts__/remote-
 const DAY_SECONDS = 86400;
 
 async function currentTimestamp(c: AppContext): Promise<number> {
-  const entries = await monitorEntries(c.env.DB, c.get("settings"));
+  const entries = await monitorEntries(c.env, c.get("settings"));
   const published = entries.filter((entry) => !`${entry.bucket}/${entry.collection}`.includes("-preview"));
   return published.length === 0 ? Date.now() : Math.max(...published.map((entry) => entry.last_modified));
 }

@@ -19,6 +19,7 @@ import { CHANGES_COLLECTION, MONITOR_BUCKET } from "./monitor";
 import { monitorChangeset } from "./monitor-routes";
 import { boundLimit, parseChangesetQuery, type ChangesetQuery } from "./query";
 import { changesetTtl } from "./settings";
+import { bucketDatabase } from "../../storage/shards";
 
 /** `Last-Modified` of `timestamp` (milliseconds). */
 export function lastModifiedHeader(timestamp: number): Record<string, string> {
@@ -44,7 +45,7 @@ function recordsQuery(query: ChangesetQuery, limit: number): ListQuery {
 async function collectionChangeset(c: AppContext, bid: string, cid: string): Promise<Response> {
   const settings = c.get("settings");
   const identity = c.get("identity");
-  const storage = new D1Storage(c.env.DB);
+  const storage = new D1Storage(bucketDatabase(c.env, bid));
   const collection = objectTarget("collection", { bucket: bid }, cid);
   const records = listTarget("record", { bucket: bid, collection: cid });
   const params = new URL(c.req.url).searchParams;

@@ -53,6 +53,12 @@ export const remoteSettingsPlugin: Plugin = {
   checkWrite(change, settings) {
     if (signerOn(settings)) checkSignerChange(change, settings);
   },
+  colocated(settings) {
+    if (!signerOn(settings)) return [];
+    return signerSettings(settings).workflows.map((workflow) =>
+      [workflow.source, workflow.preview, workflow.destination].flatMap((place) => (place === null ? [] : [place.bucket])),
+    );
+  },
   effects(changes, context) {
     return signerOn(context.settings) ? signerEffects(changes, context) : Promise.resolve(null);
   },

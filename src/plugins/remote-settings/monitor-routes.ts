@@ -66,7 +66,7 @@ export async function monitorChangeset(c: AppContext): Promise<Response> {
   const early = staleOrOld(c);
   if (early !== null) return early;
   const settings = c.get("settings");
-  const entries = await monitorEntries(c.env.DB, settings);
+  const entries = await monitorEntries(c.env, settings);
   const changes = entries
     .filter((entry) => (query.since === null || entry.last_modified > query.since) && (query.bucket === null || entry.bucket === query.bucket))
     .filter((entry) => query.collection === null || entry.collection === query.collection)
@@ -85,7 +85,7 @@ export async function monitorRecords(c: AppContext): Promise<Response> {
   const url = new URL(c.req.url);
   const query = parseListQuery(url.searchParams, { settings, now: Date.now(), strictFields: ENTRY_FIELDS });
   const preconditions = parsePreconditions(c.req.raw.headers);
-  const entries = await monitorEntries(c.env.DB, settings);
+  const entries = await monitorEntries(c.env, settings);
   const timestamp = timestampOf(entries);
   const ttl = changesetTtl(settings, MONITOR_BUCKET, CHANGES_COLLECTION, url.searchParams.get("_expected"));
   const headers = { ...timestampHeaders(timestamp), ...cacheHeaders(ttl) };

@@ -6,6 +6,8 @@
 import type { Settings } from "../../config";
 import type { KintoObject } from "../../wire";
 import { changesSettings } from "./settings";
+import { shardsOf } from "../../storage/shards";
+import type { Bindings } from "../../env";
 
 export const MONITOR_BUCKET = "monitor";
 export const CHANGES_COLLECTION = "changes";
@@ -43,12 +45,19 @@ export async function monitorEntry(settings: Settings, bid: string, cid: string,
 }
 
 /** The monitored collections' records timestamps, in no particular order. */
-export async function monitorEntries(db: D1Database, settings: Settings): Promise<MonitorEntry[]> {
+/** Every monitored collection of every shard (one query per shard, at once). */
+export async function monitorEntries(env: Bindings, settings: Settings): Promise<MonitorEntry[]> {
   const { resources } = changesSettings(settings);
   if (resources.length === 0) return [];
-  const { results } = await db
-    .prepare("SELECT parent_id, last_modified FROM timestamps WHERE resource_name = 'record' AND parent_id LIKE '/buckets/%/collections/%'")
-    .all<{ parent_id: string; last_modified: number }>();
+  const perShard = await Promise.all(
+    shardsOf(env).map(async (db) => {
+      const { results } = await db
+        .prepare("SELECT parent_id, last_modified FROM timestamps WHERE resource_name = 'record' AND parent_id LIKE '/buckets/%/collections/%'")
+        .all<{ parent_id: string; last_modified: number }>();
+      return results;
+    }),
+  );
+  const results = perShard.flat();
   const entries: MonitorEntry[] = [];
   for (const { parent_id: uri, last_modified } of results) {
     const match = COLLECTION_URI.exec(uri);

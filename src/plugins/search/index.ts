@@ -10,6 +10,7 @@ import { isIncluded, type Plugin } from "../plugin";
 import { checkSearchWrite, searchMutations, textFieldsChanged } from "./listener";
 import { rebuild, resumeRebuilds } from "./rebuild";
 import { search } from "./route";
+import { databaseOfUri, shardsOf } from "../../storage/shards";
 
 const NAME = "kinto_edge.search";
 
@@ -25,9 +26,11 @@ export const searchPlugin: Plugin = {
   onWrite: searchMutations,
   checkWrite: checkSearchWrite,
   async afterCommit(changes, env) {
-    for (const change of changes) if (textFieldsChanged(change)) await rebuild(env.DB, change.uri);
+    for (const change of changes) if (textFieldsChanged(change)) await rebuild(databaseOfUri(env, change.uri), change.uri);
   },
-  maintenance: (env) => resumeRebuilds(env.DB),
+  maintenance: async (env) => {
+    for (const db of shardsOf(env)) await resumeRebuilds(db);
+  },
   register(app) {
     const enabled = (settings: Settings) => searchPlugin.enabled(settings);
     registerRoute(app, "/buckets/:bid/collections/:cid/search", { GET: search, POST: search }, { enabled });

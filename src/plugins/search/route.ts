@@ -19,6 +19,7 @@ import { storedSearchFields } from "./metadata";
 import { usesText } from "./query-sql";
 import { parseSearchRequest } from "./request";
 import { runSearch } from "./run";
+import { bucketDatabaseOf } from "../../http/route-database";
 
 async function bodyOf(c: AppContext): Promise<JsonValue | undefined> {
   const text = await readBodyText(c.req.raw);
@@ -30,7 +31,7 @@ async function bodyOf(c: AppContext): Promise<JsonValue | undefined> {
 export async function search(c: AppContext): Promise<Response> {
   const settings = c.get("settings");
   const identity = c.get("identity");
-  const storage = new D1Storage(c.env.DB);
+  const storage = new D1Storage(bucketDatabaseOf(c));
   const list = listTarget("record", locationOf(c));
   const collectionUri = list.parentId;
   const { state, access } = await decideListRead(storage, list, identity, settings, [sql`SELECT cursor FROM search_builds WHERE collection_uri = ${collectionUri}`]);
@@ -42,6 +43,6 @@ export async function search(c: AppContext): Promise<Response> {
   if ((state.extra[0]?.length ?? 0) > 0 && usesText(request.query, fields)) throw backendUnavailable(settings.retryAfterSeconds);
   const scope = access.kind === "shared" ? access.scope : null;
   const target = { collectionUri, fields, bucketId: list.location.bucket ?? "", collectionId: list.location.collection ?? "", scope };
-  const body = await runSearch(c.env.DB, access.kind === "empty" ? { ...request, query: { kind: "none" } } : request, target);
+  const body = await runSearch(bucketDatabaseOf(c), access.kind === "empty" ? { ...request, query: { kind: "none" } } : request, target);
   return json(c, 200, body);
 }

@@ -15,7 +15,8 @@ export function newNonce(): string {
 }
 
 export function encodeToken(token: PageToken): string {
-  return base64OfText(JSON.stringify({ last_object: token.lastObject, offset: token.offset, nonce: token.nonce }));
+  const shard = token.shard === undefined ? {} : { shard: token.shard.index, fresh: token.shard.fresh };
+  return base64OfText(JSON.stringify({ last_object: token.lastObject, offset: token.offset, nonce: token.nonce, ...shard }));
 }
 
 function parseJson(text: string): JsonValue | undefined {
@@ -35,7 +36,10 @@ export function decodeToken(raw: string): PageToken {
   if (!isJsonObject(lastObject)) throw invalidToken();
   if (typeof offset !== "number" || !Number.isSafeInteger(offset) || offset < 0) throw invalidToken();
   if (typeof nonce !== "string") throw invalidToken();
-  return { lastObject, offset, nonce };
+  const { shard, fresh } = info;
+  if (shard === undefined) return { lastObject, offset, nonce };
+  if (typeof shard !== "number" || !Number.isSafeInteger(shard) || shard < 0 || typeof fresh !== "boolean") throw invalidToken();
+  return { lastObject, offset, nonce, shard: { index: shard, fresh } };
 }
 
 /** The last object's value for a sort field; `undefined` when missing (own keys only). */

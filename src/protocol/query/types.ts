@@ -43,6 +43,11 @@ export interface PageToken {
   /** Objects returned before the next page. */
   offset: number;
   nonce: string;
+  /**
+   * A sharded plural DELETE of buckets (writer/delete-everywhere.ts): the shard the next page
+   * is taken from, and whether that shard starts from its first object (`last_object` unused).
+   */
+  shard?: { index: number; fresh: boolean };
 }
 
 export interface ListQuery {

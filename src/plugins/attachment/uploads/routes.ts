@@ -24,6 +24,7 @@ import { FileTooLarge } from "../upload";
 import { DEFAULT_PART_BYTES, MAX_PARTS, MAX_PART_BYTES, MIN_PART_BYTES, UPLOAD_TTL_MS, partCount, partLength } from "./layout";
 import { Sha256 } from "./sha256";
 import { claimCompletion, insertUpload, partsOf, putPart, readUpload, releaseCompletion, removeUpload, type PartRow, type UploadRow } from "./rows";
+import { bucketDatabaseOf } from "../../../http/route-database";
 
 /** The answer of creating an upload (201) and of reading it (200, with `received`). */
 export interface UploadInfo {
@@ -92,7 +93,7 @@ function stringField(body: JsonObject, name: string): string | null {
 async function uploadOf(c: AppContext, record: RecordPath): Promise<UploadRow> {
   const userId = userOf(c);
   const id = c.req.param("upload") ?? "";
-  const row = await readUpload(c.env.DB, id);
+  const row = await readUpload(bucketDatabaseOf(c), id);
   if (row === null || row.recordUri !== targetOf(record).uri || row.expiresAt < Date.now()) throw objectNotFound("upload", id);
   if (row.userId !== userId) throw forbidden();
   return row;
@@ -141,11 +142,11 @@ export async function createUpload(c: AppContext): Promise<Response> {
       createdAt: now,
       expiresAt: now + UPLOAD_TTL_MS,
     };
-    await insertUpload(c.env.DB, row);
+    await insertUpload(bucketDatabaseOf(c), row);
     return json(info(row), 201);
   } catch (error) {
     await r2?.abort().catch(() => {});
-    await abandonUpload(c.env.DB, bucket, plan.key, plan.own);
+    await abandonUpload(bucketDatabaseOf(c), bucket, plan.key, plan.own);
     throw error;
   }
 }
@@ -153,7 +154,7 @@ export async function createUpload(c: AppContext): Promise<Response> {
 /** `GET …/uploads/{upload}` → UploadInfo with the parts received so far (to resume an upload). */
 export async function readUploadInfo(c: AppContext): Promise<Response> {
   const row = await uploadOf(c, recordOf(c));
-  return json(info(row, await partsOf(c.env.DB, row.id)));
+  return json(info(row, await partsOf(bucketDatabaseOf(c), row.id)));
 }
 
 /** The part number of the path, within the upload's layout. */
@@ -222,7 +223,7 @@ export async function uploadPart(c: AppContext): Promise<Response> {
   const hash = Sha256.resume(row.hashState, (part - 1) * row.partSize);
   const uploaded = await streamPart(filesBucket(c.env).resumeMultipartUpload(row.key, row.r2UploadId), part, c.req.raw.body, length, hash);
   const stored: PartRow = { part, etag: uploaded.etag, size: length };
-  if (!(await putPart(c.env.DB, row.id, stored, hash.save()))) throw conflict("This upload is no longer open, or took this part meanwhile.");
+  if (!(await putPart(bucketDatabaseOf(c), row.id, stored, hash.save()))) throw conflict("This upload is no longer open, or took this part meanwhile.");
   return json(stored);
 }
 
@@ -246,19 +247,19 @@ export async function completeUpload(c: AppContext): Promise<Response> {
   const record = recordOf(c);
   const row = await uploadOf(c, record);
   await authorizeRecordWrite(c, targetOf(record));
-  const parts = completeParts(row, await partsOf(c.env.DB, row.id));
-  if (!(await claimCompletion(c.env.DB, row.id, Date.now()))) throw conflict("This upload is being completed.");
+  const parts = completeParts(row, await partsOf(bucketDatabaseOf(c), row.id));
+  if (!(await claimCompletion(bucketDatabaseOf(c), row.id, Date.now()))) throw conflict("This upload is being completed.");
   const bucket = filesBucket(c.env);
   let object: R2Object;
   try {
     object = await bucket.resumeMultipartUpload(row.key, row.r2UploadId).complete(parts);
   } catch (error) {
-    await releaseCompletion(c.env.DB, row.id);
+    await releaseCompletion(bucketDatabaseOf(c), row.id);
     throw error;
   }
-  await removeUpload(c.env.DB, row.id);
+  await removeUpload(bucketDatabaseOf(c), row.id);
   if (object.size !== row.size) {
-    await abandonUpload(c.env.DB, bucket, row.key, row.own);
+    await abandonUpload(bucketDatabaseOf(c), bucket, row.key, row.own);
     throw new Error(`R2 completed ${object.size} bytes of an upload of ${row.size}`);
   }
   const hash = Sha256.resume(row.hashState, row.size).hex();
@@ -270,9 +271,9 @@ export async function completeUpload(c: AppContext): Promise<Response> {
 /** `DELETE …/uploads/{upload}` → 204: R2 drops the parts, the claimed key is released. */
 export async function abortUpload(c: AppContext): Promise<Response> {
   const row = await uploadOf(c, recordOf(c));
-  if (!(await removeUpload(c.env.DB, row.id, "open"))) throw conflict("This upload is being completed.");
+  if (!(await removeUpload(bucketDatabaseOf(c), row.id, "open"))) throw conflict("This upload is being completed.");
   const bucket = filesBucket(c.env);
   await bucket.resumeMultipartUpload(row.key, row.r2UploadId).abort().catch(() => {});
-  await abandonUpload(c.env.DB, bucket, row.key, row.own);
+  await abandonUpload(bucketDatabaseOf(c), bucket, row.key, row.own);
   return new Response(null, { status: 204 });
 }
