@@ -111,6 +111,32 @@ function mergeSnapshots(parts: Listed[], query: ListQuery | null, head: boolean)
   return { state: first.state, access, snapshot: { timestamp, rows: ordered.slice(0, query.limit + 1) } };
 }
 
+/**
+ * The buckets list of every shard. A shard where the caller may read nothing counts as empty,
+ * unless every shard says so (then its 401/403). The list's timestamp is stored by a first read
+ * only when no shard has one yet (on the first shard that answered).
+ */
+async function readEveryShard(shards: readonly D1Database[], read: SnapshotRead): Promise<Listed> {
+  const refused = (error: unknown): error is KintoError => error instanceof KintoError && (error.status === 401 || error.status === 403);
+  const parts = await Promise.all(
+    shards.map(async (db, shard) => {
+      try {
+        return { shard, listed: await readSnapshot(new D1Storage(db), read, false), refusal: null };
+      } catch (error) {
+        if (refused(error)) return { shard, listed: undefined, refusal: error };
+        throw error;
+      }
+    }),
+  );
+  const answered = parts.flatMap((part) => (part.listed === undefined ? [] : [{ shard: part.shard, listed: part.listed }]));
+  const first = answered[0];
+  if (first === undefined) throw parts[0]?.refusal ?? new Error("no shard");
+  if (read.query !== null && answered.every(({ listed }) => listed.snapshot.timestamp === null)) {
+    first.listed = await readSnapshot(new D1Storage(shards[first.shard] as D1Database), read, true);
+  }
+  return mergeSnapshots(answered.map(({ listed }) => listed), read.query, read.head);
+}
+
 /** A list whose objects are spread over the shards: the buckets, on a sharded deployment. */
 function isShardedList(env: Bindings, list: ListTarget): boolean {
   return list.spec.name === "bucket" && isSharded(env);
@@ -137,7 +163,7 @@ export function readPlural(resource: ResourceName) {
     }
     const read = { list, identity, settings, query, now, head };
     const listed = isShardedList(c.env, list)
-      ? mergeSnapshots(await Promise.all(shardsOf(c.env).map((db, shard) => readSnapshot(new D1Storage(db), read, shard === 0))), query, head)
+      ? await readEveryShard(shardsOf(c.env), read)
       : await readSnapshot(new D1Storage(databaseOfLocation(c.env, resource, list.location)), read, true);
     if (query === null) throw invalidQuery;
     const { state, access, snapshot } = listed;

@@ -29,6 +29,7 @@ import { MAX_DECLARED_INDEXES, MAX_FIELD_LENGTH, MAX_INDEXED_FIELDS } from "../l
 import { fieldSql, orderedPair } from "../protocol/query/field-sql";
 import type { JsonObject } from "../wire";
 import { parentIdCondition, toQuery } from "./sql";
+import { fnv1a64 } from "./fnv";
 
 /** The fields of one declared index, in index order. */
 export type IndexedFields = readonly string[];
@@ -88,18 +89,9 @@ export function checkDeclaredIndexes(value: unknown): void {
   }
 }
 
-/** 64-bit FNV-1a of `text`, as 16 hex digits: a stable, short index name component. */
-function fnv1a64(text: string): string {
-  let hash = 0xcbf29ce484222325n;
-  for (const byte of new TextEncoder().encode(text)) {
-    hash ^= BigInt(byte);
-    hash = (hash * 0x100000001b3n) & 0xffffffffffffffffn;
-  }
-  return hash.toString(16).padStart(16, "0");
-}
-
+/** The index's name: the FNV-1a of its layout, collection and fields, as 16 hex digits. */
 export function declaredIndexName(collectionUri: string, fields: IndexedFields): string {
-  return `${NAME_PREFIX}${fnv1a64(`${LAYOUT}\n${collectionUri}\n${fields.join("\n")}`)}`;
+  return `${NAME_PREFIX}${fnv1a64(`${LAYOUT}\n${collectionUri}\n${fields.join("\n")}`).toString(16).padStart(16, "0")}`;
 }
 
 /** A query expression without bound parameters, unqualified (index expressions cannot name the table). */

@@ -53,6 +53,31 @@ export async function copyMemberships(env: Bindings, bucketId: string): Promise<
 }
 
 /**
+ * Those of `bucketIds` (deleted buckets) whose memberships have copies: one query per shard
+ * probed, each bucket probed on the shard after its home (copies are on every other shard).
+ */
+export async function bucketsWithCopies(env: Bindings, bucketIds: readonly string[]): Promise<string[]> {
+  const shards = shardsOf(env);
+  if (shards.length === 1 || bucketIds.length === 0) return [];
+  const byProbe = new Map<number, string[]>();
+  for (const bucket of bucketIds) {
+    const probe = (bucketShard(env, bucket) + 1) % shards.length;
+    byProbe.set(probe, [...(byProbe.get(probe) ?? []), bucket]);
+  }
+  const found = await Promise.all(
+    [...byProbe].map(async ([probe, buckets]) => {
+      const { results } = await statement(
+        shards[probe] as D1Database,
+        sql`SELECT value FROM json_each(${JSON.stringify(buckets)}) WHERE EXISTS (SELECT 1 FROM user_principals
+          WHERE principal >= '/buckets/' || value || '/groups/' AND principal < '/buckets/' || value || '/groups0')`,
+      ).all<{ value: string }>();
+      return results.map((row) => row.value);
+    }),
+  );
+  return found.flat();
+}
+
+/**
  * The buckets that have memberships on some shard (a deleted bucket's stale copies included):
  * what the upkeep has refreshed. Reads every shard's memberships.
  */

@@ -4,7 +4,7 @@
  * records, their ACLs and timestamps, history, search documents, attachment rows) live on one
  * shard: the jump consistent hash of the bucket's placement key. Shard 0 is also the catalog:
  * accounts, OpenID states, and the buckets list's first read. Group memberships are copied to
- * every shard (writer/memberships.ts), so a request's principals are read where its objects are.
+ * every shard (storage/memberships.ts), so a request's principals are read where its objects are.
  *
  * A bucket's placement key is its id, or, for buckets that a plugin writes in one transaction
  * (the signer's source, preview and destination), the smallest id of their group: such buckets
@@ -13,7 +13,8 @@
  */
 import type { Bindings } from "../env";
 import type { Settings } from "../config";
-import { settingsOf } from "../config";
+import { SettingsError, settingsOf } from "../config";
+import { fnv1a64 } from "./fnv";
 
 /** Groups of bucket ids that must share a shard, from the enabled plugins (set by the worker entry). */
 export type Colocation = (settings: Settings) => readonly (readonly string[])[];
@@ -37,6 +38,10 @@ export function shardsOf(env: Bindings): D1Database[] {
       if (db === undefined) break;
       shards.push(db);
     }
+    // A gap would silently place every bucket anew: refused, naming the binding past it.
+    const count = shards.length;
+    const stray = Object.keys(env).find((name) => /^DB_\d+$/.test(name) && env[name as `DB_${number}`] !== undefined && Number(name.slice(3)) >= count);
+    if (stray !== undefined) throw new SettingsError(stray, `the D1 shards must be DB, DB_1, … with no gap, and DB_${count} is missing`);
     shardLists.set(env, shards);
   }
   return shards;
@@ -77,16 +82,7 @@ function placementKey(settings: Settings, bucketId: string): string {
   return keys.get(bucketId) ?? bucketId;
 }
 
-const FNV_OFFSET = 0xcbf29ce484222325n;
-const FNV_PRIME = 0x100000001b3n;
 const MASK_64 = (1n << 64n) - 1n;
-
-/** FNV-1a, 64 bits, of the UTF-8 bytes of `text`. */
-function fnv1a64(text: string): bigint {
-  let hash = FNV_OFFSET;
-  for (const byte of new TextEncoder().encode(text)) hash = ((hash ^ BigInt(byte)) * FNV_PRIME) & MASK_64;
-  return hash;
-}
 
 /**
  * Lamping and Veach's jump consistent hash: `key` → [0, count). Going from n to n + 1 shards

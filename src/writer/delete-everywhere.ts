@@ -58,24 +58,38 @@ async function deletePage(request: WriteRequest, op: DeleteListOp, shards: Shard
   }
   const data: Tombstone[] = [];
   let timestamp = listTimestamp ?? Date.now();
+  let refusal: WriteResult | null = null;
+  let allowed = false;
+  const continueOn = async (shard: number): Promise<WriteResult> => {
+    const nonce = newNonce();
+    await tokens.issue(nonce, settings.paginationTokenValiditySeconds);
+    const next = { lastObject: {}, offset: (token?.offset ?? 0) + data.length, nonce, shard: { index: shard, fresh: true } };
+    return { ok: true, status: 200, timestamp, body: { data }, nextToken: encodeToken(next), limit };
+  };
   for (let shard = start; shard < shards.count; shard++) {
     const remaining = limit - data.length;
     const query = shard === start && token !== null && !fresh ? new URLSearchParams(params) : new URLSearchParams(restart);
     query.set("_limit", String(remaining));
     const [result] = await shards.run(shard, { ...request, ops: [{ ...op, query: query.toString(), preconditions: NO_PRECONDITIONS }] });
-    if (result === undefined || !result.ok) return result ?? errorResult(expired());
+    if (result === undefined) throw new Error("the shard answered no result");
+    if (!result.ok) {
+      // A shard where the caller may delete nothing counts as empty, unless every shard says so.
+      if (result.error.code === 401 || result.error.code === 403) {
+        refusal ??= result;
+        continue;
+      }
+      // What earlier shards deleted is committed: answer it, and continue on this shard.
+      return data.length === 0 ? result : continueOn(shard);
+    }
+    allowed = true;
     data.push(...(result.body.data as Tombstone[]));
     timestamp = Math.max(timestamp, result.timestamp);
     if (result.nextToken !== undefined) {
       const next = { ...decodeToken(result.nextToken), offset: (token?.offset ?? 0) + data.length, shard: { index: shard, fresh: false } };
       return { ...result, timestamp, body: { data }, nextToken: encodeToken(next), limit };
     }
-    if (data.length >= limit && shard + 1 < shards.count) {
-      const nonce = newNonce();
-      await tokens.issue(nonce, settings.paginationTokenValiditySeconds);
-      const next = { lastObject: {}, offset: (token?.offset ?? 0) + data.length, nonce, shard: { index: shard + 1, fresh: true } };
-      return { ok: true, status: 200, timestamp, body: { data }, nextToken: encodeToken(next), limit };
-    }
+    if (data.length >= limit && shard + 1 < shards.count) return continueOn(shard + 1);
   }
+  if (!allowed && refusal !== null && token === null) return refusal;
   return { ok: true, status: 200, timestamp, body: { data } };
 }

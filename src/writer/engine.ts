@@ -41,7 +41,7 @@ import { deleteList } from "./delete-list";
 import { checkChange, EffectRefused, listenerEffects, listenerMutations, type Effect, type WriteChange, type WriteListener } from "./listener";
 import { applyPatchBody } from "./patch";
 import type { Author, WriteOp, WriteRequest, WriteResult } from "./protocol";
-import { assignTimestamp, forcedTimestamp } from "./timestamps";
+import { assignTimestamp, forcedTimestamp, SYSTEM_CLOCK, type Clock } from "./timestamps";
 import type { TokenLedger } from "./token-ledger";
 
 /** A guard fails only when a parent was deleted or an empty list first read meanwhile; retry then. */
@@ -57,7 +57,7 @@ export class WriteEngine {
     private readonly settings: Settings,
     readonly tokens: TokenLedger,
     private readonly cache: StateCache = new StateCache(),
-    private readonly now: () => number = Date.now,
+    private readonly clock: Clock = SYSTEM_CLOCK,
     private readonly listeners: readonly WriteListener[] = [],
     /**
      * Told each commit's changes once it is durable (the Writer runs the after-commit work):
@@ -145,19 +145,19 @@ export class WriteEngine {
       const extra = listenerMutations(this.listeners, batch.changes, {
         settings: this.settings,
         permissionsOf: (uri) => batch.object(uri).permissions,
-        now: this.now(),
+        now: this.clock.now(),
       });
       const effect = await listenerEffects(this.listeners, batch.changes, {
         settings: this.settings,
         storage: this.storage,
-        now: this.now(),
+        now: this.clock.now(),
         touched: (key) => (batch.touchedLists().some((list) => list.parentId === key.parentId && list.resourceName === key.resourceName) ? (batch.listTimestamp(key) ?? undefined) : undefined),
         origin: requests.find((request) => request.origin !== undefined)?.origin ?? null,
       });
       const effectExtra = listenerMutations(this.listeners, effect.changes, {
         settings: this.settings,
         permissionsOf: (uri) => effect.permissions.get(uri) ?? batch.object(uri).permissions,
-        now: this.now(),
+        now: this.clock.now(),
       });
       await this.storage.commit(withEffect(guardFor(requests, reads, state, batch), effect), [
         ...batch.coalescedMutations(),
@@ -180,7 +180,7 @@ export class WriteEngine {
     // Record writes check their collection before authorization (contract §3.6); a plural
     // DELETE checks it after (delete-list.ts).
     if (list.spec.parentName === "collection" && op.kind !== "delete-list") requireParent(list, (uri) => batch.object(uri));
-    const context = new OpContext(this.settings, batch, author, this.now, op.by ?? null, this.listeners);
+    const context = new OpContext(this.settings, batch, author, this.clock, op.by ?? null, this.listeners);
     switch (op.kind) {
       case "create":
         return context.create(list, op.data, op.permissions, op.preconditions);
@@ -273,7 +273,7 @@ export class OpContext {
     readonly settings: Settings,
     readonly batch: BatchState,
     readonly author: Author,
-    private readonly now: () => number,
+    private readonly clock: Clock,
     /** The plugin writing on the author's behalf (`WriteOp.by`). */
     private readonly by: string | null = null,
     private readonly listeners: readonly WriteListener[] = [],
@@ -469,7 +469,9 @@ export class OpContext {
   }
 
   private assign(target: ObjectTarget, forced: number | null) {
-    return assignTimestamp(this.batch.listTimestamp(target.list), this.now(), forced);
+    const stored = this.batch.listTimestamp(target.list);
+    const floor = this.clock.floor(target.list);
+    return assignTimestamp(floor === null ? stored : Math.max(stored ?? 0, floor), this.clock.now(), forced);
   }
 
   /** `current`: the object before the change, when the caller read it outside the batch state (a plural delete's page). */

@@ -3,6 +3,20 @@
  * with `previous` the list timestamp it read (null when never initialised).
  */
 
+import type { ListKey } from "../storage/types";
+
+/** Where a Writer takes time from. */
+export interface Clock {
+  now(): number;
+  /**
+   * The timestamp a list's next one must exceed besides its own stored one, or null: the
+   * buckets list of a sharded deployment, whose shards each store only their own part.
+   */
+  floor(list: ListKey): number | null;
+}
+
+export const SYSTEM_CLOCK: Clock = { now: Date.now, floor: () => null };
+
 export interface Assignment {
   /** The object's new `last_modified`. */
   timestamp: number;

@@ -25,11 +25,12 @@ const bucketUriOf = (bucket: string): string => `/buckets/${bucket}`;
 import { StateCache } from "./state-cache";
 import { writerName } from "./client";
 import { deleteEverywhere } from "./delete-everywhere";
-import { membershipBuckets } from "./membership-changes";
+import { membershipChanges, type MembershipChanges } from "./membership-changes";
 import { placementOf, placementOfRequest, withBucketIds, type Placement } from "./placement";
 import { isSharded, shardsOf } from "../storage/shards";
-import { copyMemberships } from "../storage/memberships";
+import { bucketsWithCopies, copyMemberships } from "../storage/memberships";
 import type { Settings } from "../config";
+import type { Clock } from "./timestamps";
 import { storageLedger } from "./token-ledger";
 
 /** At most this many operations per group, to keep one D1 batch well within its limits. */
@@ -128,13 +129,18 @@ export class Writer extends DurableObject<Bindings> {
     this.draining = true;
     try {
       const settings = settingsOf(this.env);
-      const touched = new Set<string>();
+      const touched: MembershipChanges = { groups: new Set(), deleted: new Set() };
       const committed = (own: readonly WriteChange[], effects: readonly WriteChange[]) => {
         const { here, elsewhere } = splitByParent(own, effects);
         this.live.broadcast(here);
         if (elsewhere.size > 0) this.ctx.waitUntil(this.forwarder.forward(elsewhere));
         const all = effects.length === 0 ? own : [...own, ...effects];
-        for (const bucket of membershipBuckets(all)) touched.add(bucket);
+        membershipChanges(all, touched);
+        const buckets = all.filter((change) => change.resourceName === "bucket");
+        if (buckets.length > 0 && this.name !== "/" && shards.length > 1) {
+          const newest = Math.max(...buckets.map((change) => change.timestamp));
+          this.ctx.waitUntil(this.env.WRITER.get(this.env.WRITER.idFromName("/")).advanceRootFloor(newest));
+        }
         this.ctx.waitUntil(afterCommit(this.listeners, all, this.env, settings));
       };
       const shards = shardsOf(this.env);
@@ -143,7 +149,7 @@ export class Writer extends DurableObject<Bindings> {
         let engine = engines.get(shard);
         if (engine === undefined) {
           const storage = new D1Storage(shards[shard] as D1Database);
-          engine = new WriteEngine(storage, settings, this.tokens, this.cacheOf(shard), () => this.now(), [declaredIndexes, ...this.listeners], committed);
+          engine = new WriteEngine(storage, settings, this.tokens, this.cacheOf(shard), this.clock, [declaredIndexes, ...this.listeners], committed);
           engines.set(shard, engine);
         }
         return engine;
@@ -157,11 +163,12 @@ export class Writer extends DurableObject<Bindings> {
             typeof head.placement === "number"
               ? await engineFor(head.placement).runGroup(group.map((waiting) => waiting.request))
               : [await this.runAcrossShards(head.request, engineFor, shards, settings)];
-          results.forEach((own) => this.advanceRootFloor(own));
-          if (touched.size > 0) {
-            const buckets = [...touched];
-            touched.clear();
-            await this.copyMembershipsOf(buckets);
+          results.forEach((own) => this.advanceRootFloorFrom(own));
+          if (touched.groups.size > 0 || touched.deleted.size > 0) {
+            const [groups, deleted] = [[...touched.groups], [...touched.deleted]];
+            touched.groups.clear();
+            touched.deleted.clear();
+            await this.copyMembershipsOf(groups, deleted);
           }
           group.forEach((waiting, index) => waiting.resolve(results[index] ?? []));
         } catch (error) {
@@ -189,11 +196,15 @@ export class Writer extends DurableObject<Bindings> {
         placement === "every"
           ? await deleteEverywhere(single, {
               count,
-              run: (shard, sub) => engineFor(shard).run(sub),
+              run: async (shard, sub) => {
+                const own = await engineFor(shard).run(sub);
+                this.advanceRootFloorFrom(own);
+                return own;
+              },
               listTimestamp: (shard) => new D1Storage(shards[shard] as D1Database).listTimestamp(BUCKETS),
             }, this.tokens, settings)
           : await engineFor(placement).run(single);
-      this.advanceRootFloor(own);
+      this.advanceRootFloorFrom(own);
       results.push(...own);
     }
     return results;
@@ -203,8 +214,14 @@ export class Writer extends DurableObject<Bindings> {
    * The root's timestamps: the buckets of every shard form one list, whose timestamp is the
    * largest of the shards'. Its Writer assigns each bucket write a timestamp above all of them.
    */
-  private now(): number {
-    return this.rootFloor === null ? Date.now() : Math.max(Date.now(), this.rootFloor + 1);
+  private readonly clock: Clock = {
+    now: () => (this.rootFloor === null ? Date.now() : Math.max(Date.now(), this.rootFloor + 1)),
+    floor: (list) => (list.parentId === "" && list.resourceName === "bucket" ? this.rootFloor : null),
+  };
+
+  /** A bucket committed by another Writer (the signer's review creating its destination). */
+  async advanceRootFloor(timestamp: number): Promise<void> {
+    if (this.rootFloor !== null) this.rootFloor = Math.max(this.rootFloor, timestamp);
   }
 
   private async loadRootFloor(shards: readonly D1Database[]): Promise<void> {
@@ -213,14 +230,23 @@ export class Writer extends DurableObject<Bindings> {
     this.rootFloor = Math.max(0, ...stamps.map((stamp) => stamp ?? 0));
   }
 
-  private advanceRootFloor(results: readonly WriteResult[]): void {
+  private advanceRootFloorFrom(results: readonly WriteResult[]): void {
     if (this.rootFloor === null) return;
     for (const result of results) if (result.ok) this.rootFloor = Math.max(this.rootFloor, result.timestamp);
   }
 
-  /** Each bucket's copies are refreshed by its own Writer; a failure is logged, the upkeep repairs it. */
-  private async copyMembershipsOf(buckets: readonly string[]): Promise<void> {
+  /**
+   * Each bucket's copies are refreshed by its own Writer: those of `groups`, and of the `deleted`
+   * buckets that had any. A failure is logged; the upkeep repairs it.
+   */
+  private async copyMembershipsOf(groups: readonly string[], deleted: readonly string[]): Promise<void> {
     if (!isSharded(this.env)) return;
+    let buckets = groups;
+    try {
+      buckets = [...new Set([...groups, ...(await bucketsWithCopies(this.env, deleted))])];
+    } catch (error) {
+      console.error("finding the copies of deleted buckets' memberships failed:", error instanceof Error ? error.name : "unknown error");
+    }
     for (const bucket of buckets) {
       const uri = bucketUriOf(bucket);
       try {

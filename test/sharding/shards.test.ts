@@ -11,7 +11,7 @@ import worker from "../../src/index";
 import type { Bindings } from "../../src/env";
 import { settingsOf } from "../../src/config";
 import { bucketShard, jumpHash, shardIndexOf, shardsOf } from "../../src/storage/shards";
-import { send, uid, type Res } from "../resources/helpers";
+import { basic, send, uid, type Res } from "../resources/helpers";
 
 const bindings = env as unknown as Bindings;
 
@@ -78,8 +78,10 @@ describe("placement", () => {
     expect(new Set(staging).size).toBe(1);
   });
 
-  it("binds two shards in this project", () => {
+  it("binds two shards in this project, and refuses a gap in the bindings", () => {
     expect(shardsOf(bindings)).toHaveLength(2);
+    const gap = { ...bindings, DB_1: undefined, DB_2: bindings.DB } as unknown as Bindings;
+    expect(() => shardsOf(gap)).toThrow(/DB_2.*DB_1 is missing/);
   });
 });
 
@@ -171,14 +173,47 @@ describe("the buckets list", () => {
     expect(reused.status).toBe(200);
   });
 
+  it("keeps a forced bucket timestamp above every shard's", async () => {
+    await created(send({ method: "PUT", url: `/buckets/${bucketOn(0)}`, as: "bob" }));
+    await created(send({ method: "PUT", url: `/buckets/${bucketOn(1)}`, as: "bob" }));
+    const etag = Number((await send({ url: "/buckets", as: "bob" })).headers.get("ETag")?.replace(/"/g, ""));
+    const newest = (await send({ url: "/buckets?_limit=1", as: "bob" })).body.data[0];
+    const other = bucketOn(bucketShard(bindings, newest.id as string) === 0 ? 1 : 0);
+    const forced = await created(send({ method: "PUT", url: `/buckets/${other}`, as: "bob", body: { data: { last_modified: etag } } }));
+    expect(forced.body.data.last_modified).toBe(etag + 1);
+    const listed = (await allPages("/buckets?_sort=last_modified", "bob")).ids;
+    expect(listed.at(-1)).toBe(other);
+  });
+
   it("checks If-Match of DELETE /buckets against the list's timestamp", async () => {
     await created(send({ method: "PUT", url: `/buckets/${bucketOn(0)}`, as: "bob" }));
     await created(send({ method: "PUT", url: `/buckets/${bucketOn(1)}`, as: "bob" }));
     const etag = (await send({ url: "/buckets", as: "bob" })).headers.get("ETag") ?? "";
+    const before = (await allPages("/buckets", "bob")).ids;
     expect((await send({ method: "DELETE", url: "/buckets", as: "bob", headers: { "If-Match": '"1"' } })).status).toBe(412);
     const res = await send({ method: "DELETE", url: "/buckets", as: "bob", headers: { "If-Match": etag } });
     expect(res.status, res.text).toBe(200);
-    expect(res.body.data).toHaveLength(2);
+    expect((res.body.data as { id: string }[]).map((bucket) => bucket.id).sort()).toEqual([...before].sort());
+  });
+});
+
+describe("a caller who may read the buckets of one shard only", () => {
+  it("lists and deletes them: the other shard counts as empty", async () => {
+    const open = bucketOn(0);
+    await created(send({ method: "PUT", url: `/buckets/${open}`, as: "bob", body: { permissions: { read: ["system.Everyone"] } } }));
+    await created(send({ method: "PUT", url: `/buckets/${bucketOn(1)}`, as: "bob" }));
+    const anonymous = await send({ url: "/buckets", as: "anonymous" });
+    expect(anonymous.status, anonymous.text).toBe(200);
+    expect((anonymous.body.data as { id: string }[]).map((bucket) => bucket.id)).toEqual([open]);
+    const carol = basic("carol", "secret");
+    const own = bucketOn(1);
+    expect((await send({ method: "PUT", url: `/buckets/${own}`, headers: { Authorization: carol } })).status).toBe(201);
+    const deleted = await send({ method: "DELETE", url: "/buckets", headers: { Authorization: carol } });
+    expect(deleted.status, deleted.text).toBe(200);
+    expect((deleted.body.data as { id: string }[]).map((bucket) => bucket.id)).toEqual([own]);
+    const nothing = await send({ method: "DELETE", url: "/buckets", headers: { Authorization: basic("dave", "secret") } });
+    expect(nothing.status).toBe(200);
+    expect(nothing.body.data).toEqual([]);
   });
 });
 
