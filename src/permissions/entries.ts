@@ -74,17 +74,25 @@ export async function permissionEntries(
     if (set === undefined) granted.set(uri, (set = new Set()));
     set.add(permission);
   };
-  for (const storage of storages) {
-    const rows = await storage.selectPairs(
-      sql`SELECT object_id AS first, permission AS second FROM access_control_entries
-        WHERE principal IN (${sql.join(principals.map((p) => sql`${p}`), sql`, `)})`,
-    );
+  const settingGrants = (["bucket", "collection", "group"] as const).flatMap((resource) => {
+    const permissions = ["read", "write"].filter((p) => holds(settings, `${resource}_${p}_principals`, principals));
+    return permissions.length === 0 ? [] : [{ resource, permissions }];
+  });
+  // Every shard at once; each shard's queries one after the other.
+  const perShard = await Promise.all(
+    storages.map(async (storage) => {
+      const rows = await storage.selectPairs(
+        sql`SELECT object_id AS first, permission AS second FROM access_control_entries
+          WHERE principal IN (${sql.join(principals.map((p) => sql`${p}`), sql`, `)})`,
+      );
+      const byUris: [string[], string[]][] = [];
+      for (const { resource, permissions } of settingGrants) byUris.push([await allUris(storage, resource), permissions]);
+      return { rows, byUris };
+    }),
+  );
+  for (const { rows, byUris } of perShard) {
     for (const [uri, permission] of rows) grant(uri, permission);
-    for (const resource of ["bucket", "collection", "group"] as const) {
-      const permissions = ["read", "write"].filter((p) => holds(settings, `${resource}_${p}_principals`, principals));
-      if (permissions.length === 0) continue;
-      for (const uri of await allUris(storage, resource)) for (const permission of permissions) grant(uri, permission);
-    }
+    for (const [uris, permissions] of byUris) for (const uri of uris) for (const permission of permissions) grant(uri, permission);
   }
   const entries: JsonObject[] = [];
   for (const [uri, permissions] of granted) {
