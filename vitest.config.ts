@@ -1,4 +1,4 @@
-// Three vitest projects, run together by `npm test`:
+// Three vitest projects, run by `npm test` (workers-sharded once the other two are done):
 //   workers — unit + integration tests inside workerd (vitest-pool-workers),
 //             D1 migrations applied before each test file;
 //   workers-sharded — the same on two D1 shards;
@@ -53,6 +53,9 @@ export default defineConfig(async () => {
             include: ["test/**/*.test.ts"],
             exclude: ["test/e2e/**", "**/node_modules/**", ...singleDatabaseTests],
             setupFiles: ["./test/setup/apply-migrations.ts"],
+            // After the other two, not beside them: the e2e memory bounds (a 1 GiB upload through
+            // wrangler dev under 300 MB per process) hold with the load of one workerd project.
+            sequence: { groupOrder: 1 },
           },
         },
         {
