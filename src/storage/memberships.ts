@@ -8,7 +8,7 @@
  */
 import { sql } from "drizzle-orm";
 import type { Bindings } from "../env";
-import { bucketShard, shardsOf } from "./shards";
+import { bucketOfUri, bucketShard, shardsOf } from "./shards";
 import { jsonChunks } from "./json-chunks";
 import { descendantRange, statement } from "./sql";
 
@@ -87,8 +87,8 @@ export async function bucketsWithMemberships(env: Bindings): Promise<Set<string>
   if (shards.length === 1) return buckets;
   for (const db of shards) {
     for (const [, principal] of await membershipsIn(db, descendantRange("/buckets"))) {
-      const bucket = /^\/buckets\/([^/]+)\//.exec(principal)?.[1];
-      if (bucket !== undefined) buckets.add(bucket);
+      const bucket = bucketOfUri(principal);
+      if (bucket !== null) buckets.add(bucket);
     }
   }
   return buckets;

@@ -17,7 +17,7 @@ import { listSnapshotSql, snapshotOf, D1Storage, type ListSnapshot, type ObjectR
 import { countQuery, hasShared, pageOf, pageQuery, rowsByIdQuery, type SharedScope } from "../../storage/list";
 import type { JsonValue } from "../../wire";
 import { HISTORY, historyList } from "./entries";
-import { bucketDatabase } from "../../storage/shards";
+import { bucketDatabaseOf } from "../../http/route-database";
 
 /** The root fields of an entry: the only ones filters, `_sort` and `_fields` accept. */
 const FIELDS = [
@@ -92,7 +92,7 @@ function deferredQuery(c: AppContext, now: number): { query: ListQuery | null; i
 
 export async function readHistory(c: AppContext): Promise<Response> {
   const settings = c.get("settings");
-  const storage = new D1Storage(bucketDatabase(c.env, c.req.param("bid") ?? ""));
+  const storage = new D1Storage(bucketDatabaseOf(c));
   const bucketUri = `/buckets/${c.req.param("bid") ?? ""}`;
   const list = historyList(bucketUri);
   const now = Date.now();
@@ -135,7 +135,7 @@ export async function readHistory(c: AppContext): Promise<Response> {
  * with every Writer of the bucket), so no Writer is involved.
  */
 export async function deleteHistory(c: AppContext): Promise<Response> {
-  const storage = new D1Storage(bucketDatabase(c.env, c.req.param("bid") ?? ""));
+  const storage = new D1Storage(bucketDatabaseOf(c));
   const bucketUri = `/buckets/${c.req.param("bid") ?? ""}`;
   const list = historyList(bucketUri);
   const now = Date.now();
